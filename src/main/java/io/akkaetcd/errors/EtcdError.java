@@ -1,0 +1,44 @@
+package io.akkaetcd.errors;
+
+/**
+ * The errors etcd returns to clients, with the gRPC status code and the exact message: clients
+ * (etcdctl, jetcd, Kubernetes) match on the text, so it must not change. The code is held by name so
+ * that pure packages need no gRPC import; the front end maps it to a status.
+ */
+public enum EtcdError {
+  COMPACTED("OUT_OF_RANGE", "etcdserver: mvcc: required revision has been compacted"),
+  FUTURE_REV("OUT_OF_RANGE", "etcdserver: mvcc: required revision is a future revision"),
+  NO_SPACE("RESOURCE_EXHAUSTED", "etcdserver: mvcc: database space exceeded"),
+  REQUEST_TOO_LARGE("INVALID_ARGUMENT", "etcdserver: request is too large"),
+  TOO_MANY_REQUESTS("RESOURCE_EXHAUSTED", "etcdserver: too many requests"),
+  TOO_MANY_OPS("INVALID_ARGUMENT", "etcdserver: too many operations in txn request"),
+  DUPLICATE_KEY("INVALID_ARGUMENT", "etcdserver: duplicate key given in txn request"),
+  EMPTY_KEY("INVALID_ARGUMENT", "etcdserver: key is not provided"),
+  KEY_NOT_FOUND("INVALID_ARGUMENT", "etcdserver: key not found"),
+  VALUE_PROVIDED("INVALID_ARGUMENT", "etcdserver: value is provided"),
+  LEASE_PROVIDED("INVALID_ARGUMENT", "etcdserver: lease is provided"),
+  NO_LEADER("UNAVAILABLE", "etcdserver: no leader"),
+  LEADER_CHANGED("UNAVAILABLE", "etcdserver: leader changed"),
+  TIMEOUT("UNAVAILABLE", "etcdserver: request timed out"),
+  NOT_LEADER("FAILED_PRECONDITION", "etcdserver: not leader"),
+  LEASE_NOT_FOUND("NOT_FOUND", "etcdserver: requested lease not found"),
+  LEASE_EXIST("FAILED_PRECONDITION", "etcdserver: lease already exists"),
+  LEASE_TTL_TOO_LARGE("OUT_OF_RANGE", "etcdserver: too large lease TTL"),
+  PERMISSION_DENIED("PERMISSION_DENIED", "etcdserver: permission denied"),
+  INVALID_AUTH_TOKEN("UNAUTHENTICATED", "etcdserver: invalid auth token"),
+  LEARNER_NOT_SUPPORTED("FAILED_PRECONDITION", "etcdserver: rpc not supported for learner"),
+  WATCH_CANCELED("CANCELED", "etcdserver: watch canceled");
+
+  /** Name of the gRPC status code, as in {@code io.grpc.Status.Code}. */
+  public final String grpcCode;
+  public final String message;
+
+  EtcdError(String grpcCode, String message) {
+    this.grpcCode = grpcCode;
+    this.message = message;
+  }
+
+  public EtcdException exception() {
+    return new EtcdException(this);
+  }
+}

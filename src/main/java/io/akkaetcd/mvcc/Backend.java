@@ -1,0 +1,25 @@
+package io.akkaetcd.mvcc;
+
+import java.util.function.BiConsumer;
+
+/**
+ * Ordered byte-key storage under the MVCC store, as etcd's bolt backend is. Keys compare as unsigned
+ * bytes. The store never does I/O itself: the member gives it a LevelDB backend, tests an in-memory one.
+ */
+public interface Backend extends AutoCloseable {
+
+  /** The value at {@code key}, or null. Sees only what earlier {@link #write} calls stored. */
+  byte[] get(byte[] key);
+
+  /** Calls {@code visitor} for every key in [{@code from}, {@code to}) in key order; {@code to} null means no end. */
+  void scan(byte[] from, byte[] to, BiConsumer<byte[], byte[]> visitor);
+
+  /** Applies every put and delete of {@code batch} atomically; with {@code sync}, on disk before it returns. */
+  void write(WriteBatch batch, boolean sync);
+
+  /** Approximate bytes the backend holds on disk (for quota and Status.dbSize). */
+  long sizeBytes();
+
+  @Override
+  void close();
+}
