@@ -1,0 +1,75 @@
+package io.akkaetcd.mvcc;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where the store keeps things in the backend's one ordered keyspace. Each etcd bolt bucket becomes a
+ * one-byte prefix:
+ *
+ * <pre>
+ *   'k' main(8, big-endian) '_' sub(8, big-endian) ['t']  -> serialized KeyValue   (etcd's "key" bucket)
+ *   'm' name                                              -> 8-byte big-endian long (etcd's "meta" bucket)
+ * </pre>
+ *
+ * Revisions are non-negative, so unsigned byte order of the key bucket is revision order and a scan
+ * of the bucket replays history. A trailing 't' marks a tombstone, whose value is a KeyValue holding
+ * only the key, as in etcd.
+ */
+final class BackendLayout {
+  static final byte KEY_BUCKET = 'k';
+  static final byte META_BUCKET = 'm';
+  static final byte TOMBSTONE_MARK = 't';
+
+  /** Length of a revision key without the tombstone mark: prefix, main, '_', sub. */
+  static final int REVISION_KEY_LENGTH = 1 + 8 + 1 + 8;
+
+  static final byte[] META_CURRENT_REVISION = metaKey("currentRev");
+  static final byte[] META_COMPACT_REVISION = metaKey("finishedCompactRev");
+
+  /** The key bucket spans [KEY_BUCKET_START, KEY_BUCKET_END). */
+  static final byte[] KEY_BUCKET_START = {KEY_BUCKET};
+  static final byte[] KEY_BUCKET_END = {KEY_BUCKET + 1};
+
+  private BackendLayout() {}
+
+  static byte[] revisionKey(long main, long sub, boolean tombstone) {
+    ByteBuffer buf = ByteBuffer.allocate(REVISION_KEY_LENGTH + (tombstone ? 1 : 0));
+    buf.put(KEY_BUCKET).putLong(main).put((byte) '_').putLong(sub);
+    if (tombstone) {
+      buf.put(TOMBSTONE_MARK);
+    }
+    return buf.array();
+  }
+
+  static boolean isTombstone(byte[] revisionKey) {
+    return revisionKey.length == REVISION_KEY_LENGTH + 1
+        && revisionKey[REVISION_KEY_LENGTH] == TOMBSTONE_MARK;
+  }
+
+  static Revision revisionOf(byte[] revisionKey) {
+    if (revisionKey.length < REVISION_KEY_LENGTH || revisionKey[0] != KEY_BUCKET) {
+      throw new IllegalArgumentException("not a key-bucket entry");
+    }
+    ByteBuffer buf = ByteBuffer.wrap(revisionKey);
+    long main = buf.getLong(1);
+    long sub = buf.getLong(10);
+    return new Revision(main, sub);
+  }
+
+  static byte[] encodeLong(long value) {
+    return ByteBuffer.allocate(8).putLong(value).array();
+  }
+
+  static long decodeLong(byte[] bytes) {
+    return ByteBuffer.wrap(bytes).getLong();
+  }
+
+  private static byte[] metaKey(String name) {
+    byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+    byte[] key = new byte[1 + nameBytes.length];
+    key[0] = META_BUCKET;
+    System.arraycopy(nameBytes, 0, key, 1, nameBytes.length);
+    return key;
+  }
+}
