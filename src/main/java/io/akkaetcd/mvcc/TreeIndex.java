@@ -58,6 +58,10 @@ final class TreeIndex {
    * (all if {@code limit <= 0}), and the count of all of them (etcd's treeIndex.Revisions).
    */
   Revisions revisions(ByteString key, ByteString end, long atRev, long limit) {
+    if (end == null) { // the common single-key read: no submap
+      KeyIndex.Found f = get(key, atRev);
+      return f == null ? new Revisions(List.of(), 0) : new Revisions(List.of(new KeyRevision(key, f)), 1);
+    }
     List<KeyRevision> found = new ArrayList<>();
     int total = 0;
     for (Map.Entry<ByteString, KeyIndex> e : span(key, end).entrySet()) {
@@ -75,6 +79,9 @@ final class TreeIndex {
 
   /** How many keys of the range exist at {@code atRev} (etcd's CountRevisions). */
   int count(ByteString key, ByteString end, long atRev) {
+    if (end == null) {
+      return get(key, atRev) == null ? 0 : 1;
+    }
     int total = 0;
     for (KeyIndex ki : span(key, end).values()) {
       if (ki.get(atRev) != null) {
@@ -113,15 +120,8 @@ final class TreeIndex {
     return keys.size();
   }
 
+  /** The keys of [key, end), or from key on when {@code end} is empty; {@code end} is not null here. */
   private NavigableMap<ByteString, KeyIndex> span(ByteString key, ByteString end) {
-    if (end == null) {
-      KeyIndex ki = keys.get(key);
-      TreeMap<ByteString, KeyIndex> single = new TreeMap<>(KEY_ORDER);
-      if (ki != null) {
-        single.put(key, ki);
-      }
-      return single;
-    }
     if (end.isEmpty()) {
       return keys.tailMap(key, true);
     }
