@@ -1,0 +1,100 @@
+package io.akkaetcd.server;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Scheduler;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import com.google.protobuf.ByteString;
+import io.akkaetcd.api.InternalRaftRequest;
+import io.akkaetcd.api.RangeRequest;
+import io.akkaetcd.config.Version;
+import io.akkaetcd.grpc.GrpcStatus;
+import io.akkaetcd.grpc.UnaryGrpcHandler;
+import io.akkaetcd.store.StoreActor;
+import io.akkaetcd.store.StoreStatus;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * What the client port serves besides gRPC: /health, /version and /metrics as etcd does, and the
+ * UNIMPLEMENTED answer for gRPC paths no service claims.
+ */
+final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpResponse>> {
+  private static final RangeRequest HEALTH_PROBE =
+      RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("health")).setSerializable(true).build();
+
+  private final StoreClient storeClient;
+  private final ActorRef<StoreActor.Command> store;
+  private final Scheduler scheduler;
+  private final long clusterId;
+  private final long memberId;
+
+  HttpEndpoints(StoreClient storeClient, ActorRef<StoreActor.Command> store, Scheduler scheduler,
+      long clusterId, long memberId) {
+    this.storeClient = storeClient;
+    this.store = store;
+    this.scheduler = scheduler;
+    this.clusterId = clusterId;
+    this.memberId = memberId;
+  }
+
+  @Override
+  public CompletionStage<HttpResponse> apply(HttpRequest request) {
+    String path = request.getUri().path();
+    return switch (path) {
+      case "/health", "/readyz", "/livez" -> health();
+      case "/version" -> json(String.format("{\"etcdserver\":\"%s\",\"etcdcluster\":\"%s\"}",
+          Version.SERVER_VERSION, Version.CLUSTER_VERSION));
+      case "/metrics" -> metrics();
+      default -> CompletableFuture.completedFuture(isGrpc(request)
+          ? UnaryGrpcHandler.error(GrpcStatus.of(Status.Code.UNIMPLEMENTED, "unknown service " + service(path)))
+          : HttpResponse.create().withStatus(StatusCodes.NOT_FOUND));
+    };
+  }
+
+  private CompletionStage<HttpResponse> health() {
+    return storeClient.submit(InternalRaftRequest.newBuilder().setRange(HEALTH_PROBE).build())
+        .handle((ok, failure) -> failure == null
+            ? jsonResponse("{\"health\":\"true\",\"reason\":\"\"}", StatusCodes.OK)
+            : jsonResponse("{\"health\":\"false\",\"reason\":\"" + GrpcStatus.fromThrowable(failure).message()
+                .replace("\"", "'") + "\"}", StatusCodes.SERVICE_UNAVAILABLE));
+  }
+
+  private CompletionStage<HttpResponse> metrics() {
+    CompletionStage<StoreStatus> status =
+        AskPattern.ask(store, StoreActor.Describe::new, Duration.ofSeconds(5), scheduler);
+    return status.thenApply(s -> HttpResponse.create().withEntity(HttpEntities.create(
+        ContentTypes.TEXT_PLAIN_UTF8,
+        "# TYPE etcd_server_has_leader gauge\netcd_server_has_leader 1\n"
+            + "# TYPE etcd_server_is_leader gauge\netcd_server_is_leader 1\n"
+            + "# TYPE etcd_mvcc_db_total_size_in_bytes gauge\netcd_mvcc_db_total_size_in_bytes " + s.dbSizeBytes() + "\n"
+            + "# TYPE etcd_debugging_mvcc_current_revision gauge\netcd_debugging_mvcc_current_revision " + s.revision() + "\n"
+            + "# TYPE etcd_debugging_mvcc_compact_revision gauge\netcd_debugging_mvcc_compact_revision " + s.compactRevision() + "\n"
+            + "# TYPE etcd_server_id gauge\netcd_server_id{server_id=\"" + Long.toHexString(memberId) + "\"} 1\n"
+            + "# TYPE etcd_cluster_id gauge\netcd_cluster_id{cluster_id=\"" + Long.toHexString(clusterId) + "\"} 1\n")));
+  }
+
+  private static boolean isGrpc(HttpRequest request) {
+    return request.entity().getContentType().mediaType().toString().startsWith("application/grpc");
+  }
+
+  private static String service(String path) {
+    int slash = path.indexOf('/', 1);
+    return slash > 0 ? path.substring(1, slash) : path;
+  }
+
+  private static CompletionStage<HttpResponse> json(String body) {
+    return CompletableFuture.completedFuture(jsonResponse(body, StatusCodes.OK));
+  }
+
+  private static HttpResponse jsonResponse(String body, akka.http.javadsl.model.StatusCode code) {
+    return HttpResponse.create().withStatus(code).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
+  }
+}

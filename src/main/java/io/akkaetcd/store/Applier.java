@@ -1,0 +1,89 @@
+package io.akkaetcd.store;
+
+import com.google.protobuf.Message;
+import io.akkaetcd.api.CompactionResponse;
+import io.akkaetcd.api.DeleteRangeResponse;
+import io.akkaetcd.api.InternalRaftRequest;
+import io.akkaetcd.api.PutResponse;
+import io.akkaetcd.api.RangeResponse;
+import io.akkaetcd.api.ResponseHeader;
+import io.akkaetcd.api.TxnRequest;
+import io.akkaetcd.api.TxnResponse;
+import io.akkaetcd.errors.EtcdError;
+import io.akkaetcd.mvcc.Backend;
+import io.akkaetcd.mvcc.MvccStore;
+
+/**
+ * Applies one {@link InternalRaftRequest} to the MVCC store, as etcd's applier does, and stamps the
+ * response header with the member's identity. Pure: the store actor owns it.
+ */
+public final class Applier {
+  private final MvccStore mvcc;
+  private final Backend backend;
+  private final long quotaBackendBytes;
+  private final ResponseHeader identity;
+
+  public Applier(MvccStore mvcc, Backend backend, long quotaBackendBytes, long clusterId, long memberId) {
+    this.mvcc = mvcc;
+    this.backend = backend;
+    this.quotaBackendBytes = quotaBackendBytes;
+    // A lone member without Raft yet: term 1, as it would be after electing itself.
+    this.identity = ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId).setRaftTerm(1).build();
+  }
+
+  public MvccStore mvcc() {
+    return mvcc;
+  }
+
+  public long backendSizeBytes() {
+    return backend.sizeBytes();
+  }
+
+  public Message apply(InternalRaftRequest request) {
+    if (request.hasRange()) {
+      RangeResponse r = mvcc.range(request.getRange());
+      return r.toBuilder().setHeader(header(r.getHeader())).build();
+    }
+    if (request.hasPut()) {
+      checkQuota();
+      PutResponse r = mvcc.put(request.getPut());
+      return r.toBuilder().setHeader(header(r.getHeader())).build();
+    }
+    if (request.hasDeleteRange()) {
+      DeleteRangeResponse r = mvcc.deleteRange(request.getDeleteRange());
+      return r.toBuilder().setHeader(header(r.getHeader())).build();
+    }
+    if (request.hasTxn()) {
+      if (writes(request.getTxn())) {
+        checkQuota();
+      }
+      TxnResponse r = mvcc.txn(request.getTxn());
+      return r.toBuilder().setHeader(header(r.getHeader())).build();
+    }
+    if (request.hasCompaction()) {
+      CompactionResponse r = mvcc.compact(request.getCompaction());
+      return r.toBuilder().setHeader(header(r.getHeader())).build();
+    }
+    throw new IllegalArgumentException("request not supported yet: " + request);
+  }
+
+  public ResponseHeader header(long revision) {
+    return identity.toBuilder().setRevision(revision).build();
+  }
+
+  private ResponseHeader header(ResponseHeader fromStore) {
+    return identity.toBuilder().setRevision(fromStore.getRevision()).build();
+  }
+
+  /** etcd refuses puts (and txns with puts) once the backend exceeds its quota; deletes still pass. */
+  private void checkQuota() {
+    if (quotaBackendBytes > 0 && backend.sizeBytes() > quotaBackendBytes) {
+      throw EtcdError.NO_SPACE.exception();
+    }
+  }
+
+  private static boolean writes(TxnRequest txn) {
+    return txn.getSuccessList().stream().anyMatch(op -> op.hasRequestPut() || op.hasRequestTxn())
+        || txn.getFailureList().stream().anyMatch(op -> op.hasRequestPut() || op.hasRequestTxn());
+  }
+}

@@ -1,0 +1,90 @@
+package io.akkaetcd.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A member in its own JVM, started by bin/etcd with etcd's flags on 127.0.0.1, so a test can kill -9 it.
+ * bin/etcd is told not to rebuild: the test run has just compiled everything.
+ */
+final class ProcessMember implements AutoCloseable {
+  private final Path dataDir;
+  private final int clientPort;
+  private final int peerPort;
+  private Process process;
+  private final StringBuffer output = new StringBuffer();
+
+  ProcessMember(Path dataDir, int clientPort, int peerPort) {
+    this.dataDir = dataDir;
+    this.clientPort = clientPort;
+    this.peerPort = peerPort;
+  }
+
+  void start() throws Exception {
+    String client = "http://127.0.0.1:" + clientPort;
+    String peer = "http://127.0.0.1:" + peerPort;
+    List<String> command = new ArrayList<>(List.of(Path.of("bin/etcd").toAbsolutePath().toString(),
+        "--name", "default", "--data-dir", dataDir.toString(),
+        "--listen-client-urls", client, "--advertise-client-urls", client,
+        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+        "--initial-cluster", "default=" + peer));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("AKKA_ETCD_SKIP_BUILD", "1");
+    process = pb.start();
+    CountDownLatch ready = new CountDownLatch(1);
+    Process p = process;
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          output.append(line).append('\n');
+          if (line.contains("ready to serve client requests")) {
+            ready.countDown();
+          }
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    }, "member-log");
+    reader.setDaemon(true);
+    reader.start();
+    if (!ready.await(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("member did not become ready:\n" + output);
+    }
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + clientPort;
+  }
+
+  String output() {
+    return output.toString();
+  }
+
+  static Path tempDataDir() throws IOException {
+    return Files.createTempDirectory("akka-etcd-proc");
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+}

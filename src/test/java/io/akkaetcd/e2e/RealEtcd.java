@@ -1,0 +1,85 @@
+package io.akkaetcd.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Real etcd (Debian's etcd-server) as one member on 127.0.0.1, for side-by-side comparisons. */
+final class RealEtcd implements AutoCloseable {
+  static final String BINARY = "/usr/bin/etcd";
+
+  private final Process process;
+  private final Path dataDir;
+  private final int clientPort;
+
+  private RealEtcd(Process process, Path dataDir, int clientPort) {
+    this.process = process;
+    this.dataDir = dataDir;
+    this.clientPort = clientPort;
+  }
+
+  static RealEtcd start() throws Exception {
+    Path dir = Files.createTempDirectory("real-etcd");
+    int client = freePort();
+    int peer = freePort();
+    String peerUrl = "http://127.0.0.1:" + peer;
+    String clientUrl = "http://127.0.0.1:" + client;
+    Process p = new ProcessBuilder(BINARY, "--name", "default", "--data-dir", dir.toString(),
+        "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
+        "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
+        "--initial-cluster", "default=" + peerUrl)
+        .redirectErrorStream(true).start();
+    CountDownLatch ready = new CountDownLatch(1);
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          if (line.contains("ready to serve client requests")) {
+            ready.countDown();
+          }
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    }, "real-etcd-log");
+    reader.setDaemon(true);
+    reader.start();
+    if (!ready.await(20, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("real etcd did not become ready");
+    }
+    return new RealEtcd(p, dir, client);
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + clientPort;
+  }
+
+  int port() {
+    return clientPort;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+}
