@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class PureCoreArchitectureTest {
   private static final JavaClasses MAIN = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.akkaetcd");
+      .importPackages("io.akkaetcd.mvcc", "io.akkaetcd.raft", "io.akkaetcd.watch", "io.akkaetcd.lease");
 
   private static final String[] CORES = {
       "io.akkaetcd.mvcc..", "io.akkaetcd.raft..", "io.akkaetcd.watch..", "io.akkaetcd.lease.."};
