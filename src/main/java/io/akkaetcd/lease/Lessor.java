@@ -353,6 +353,12 @@ public final class Lessor implements LeaseHooks {
     }
   }
 
+  /** For tests: a lease's expiry in millis ({@link Long#MAX_VALUE}: never), or -1 if unknown. */
+  long expiryMillis(long id) {
+    Lease lease = leases.get(id);
+    return lease == null ? -1 : lease.expiryMillis;
+  }
+
   private static final Comparator<Lease> BY_EXPIRY =
       Comparator.<Lease>comparingLong(l -> l.expiryMillis).thenComparingLong(l -> l.id);
 }

@@ -54,6 +54,15 @@ final class IntervalTree<V> {
     return size;
   }
 
+  /** For tests: the number of nodes on the longest root-to-leaf path. */
+  int height() {
+    return height(root);
+  }
+
+  private static int height(Node<?> n) {
+    return n == null ? 0 : 1 + Math.max(height(n.left), height(n.right));
+  }
+
   /** Adds {@code [start, end)}; {@code end == null} for no upper bound. Requires {@code start < end}. */
   Node<V> insert(ByteString start, ByteString end, V value) {
     if (end != null && ORDER.compare(start, end) >= 0) {
