@@ -159,17 +159,23 @@ public final class Benchmark {
 
     Stats stats = new Stats();
     ClosedLoop loop = new ClosedLoop(o.clients, send, stats, system.dispatcher());
-    if (o.warmup > 0) {
-      loop.run(o.warmup, 0);
+    long warmed = 0;
+    if (o.warmupCount > 0 || o.warmupSec > 0) {
+      loop.run(o.warmupCount, o.warmupSec);
+      warmed = stats.completed();
       stats.reset();
     }
     long total = o.totalOr(10000);
     long elapsed;
+    long cpu0 = Report.processCpuNanos();
     try (Progress p = Progress.start(stats::completed, o.durationSec > 0 ? 0 : total, o.durationSec)) {
       elapsed = loop.run(total, o.durationSec);
     }
+    long cpu = Report.processCpuNanos() - cpu0;
     Report r = new Report(op, stats.snapshot(), stats.errorCounts(), elapsed);
     params(r, o.durationSec > 0 ? loop.issued() : total);
+    r.param("warmup", warmed);
+    r.clientCpu(cpu0 < 0 ? -1 : cpu, r.ok + r.errors);
     return r;
   }
 

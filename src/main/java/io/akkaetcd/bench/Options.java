@@ -37,8 +37,13 @@ public final class Options {
   public int watchers = 100;
   public int streams = 10;
   public long putTotal = 10000;
-  /** Unmeasured requests sent by the same clients before the clock starts (JIT warm-up). */
-  public long warmup = 0;
+  /**
+   * Unmeasured load from the same clients before the clock starts, so that the JVM's JIT is done
+   * compiling the client's hot path: a count of requests ({@code --warmup 5000}) or a time ({@code
+   * --warmup 2s}); {@code --warmup 0} measures from a cold start as etcd's Go tool does.
+   */
+  public long warmupCount = 0;
+  public double warmupSec = 2;
   public boolean json = false;
   public boolean help = false;
 
@@ -102,7 +107,15 @@ public final class Options {
         case "watchers" -> o.watchers = positiveInt(name, value);
         case "streams" -> o.streams = positiveInt(name, value);
         case "put-total" -> o.putTotal = nonNegativeLong(name, value);
-        case "warmup" -> o.warmup = nonNegativeLong(name, value);
+        case "warmup" -> {
+          if (value.trim().matches("\\d+")) {
+            o.warmupCount = nonNegativeLong(name, value);
+            o.warmupSec = 0;
+          } else {
+            o.warmupSec = parseDuration(value);
+            o.warmupCount = 0;
+          }
+        }
         default -> throw new IllegalArgumentException("unknown flag: --" + name);
       }
     }
@@ -249,7 +262,8 @@ public final class Options {
         "  --watchers n          watch: watchers in all (100)",
         "  --streams n           watch: watch streams (10)",
         "  --put-total n         watch: puts to make (10000)",
-        "  --warmup n            unmeasured requests before the clock starts (0)",
+        "  --warmup n|d          unmeasured load before the clock starts: n requests or a time d",
+        "                        (2s); lets the JIT compile the client; 0 = cold, as etcd's tool",
         "  --json                print the report as JSON instead of text",
         "",
         "The last line of stdout is always a machine-readable summary:",

@@ -69,6 +69,27 @@ public final class Report {
     }
   }
 
+  /**
+   * Notes the benchmark process's own CPU time over the run, so a reader can tell whether the tool
+   * (sharing the machine with the server) was the bottleneck.
+   */
+  public Report clientCpu(long cpuNanos, long requests) {
+    if (cpuNanos < 0 || requests <= 0) return this;
+    double cores = totalSec > 0 ? cpuNanos / 1e9 / totalSec : 0;
+    double usPerReq = cpuNanos / 1e3 / requests;
+    params.put("client_cpu_cores", fmt("%.2f", cores));
+    params.put("client_cpu_us_per_req", fmt("%.1f", usPerReq));
+    notes.add("  Client CPU:	" + fmt("%.2f", cores) + " cores, " + fmt("%.1f", usPerReq) + " µs/request");
+    return this;
+  }
+
+  /** CPU time used by this JVM so far, or -1 when the platform does not say. */
+  public static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getProcessCpuTime();
+    return -1;
+  }
+
   public Report param(String k, Object v) {
     params.put(k, v);
     return this;

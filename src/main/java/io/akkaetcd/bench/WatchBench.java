@@ -119,6 +119,7 @@ final class WatchBench {
       }, ClosedLoop.DIRECT);
     }, putStats, system.dispatcher());
 
+    long cpu0 = Report.processCpuNanos();
     long start = System.nanoTime();
     long putNanos;
     try (Benchmark.Progress p = Benchmark.Progress.start(events::get,
@@ -140,6 +141,7 @@ final class WatchBench {
         Thread.sleep(5);
       }
     }
+    long cpu = Report.processCpuNanos() - cpu0;
     long putsOk = putStats.snapshot().getTotalCount();
     long expected = putsOk * watchers;
     long got = events.get();
@@ -154,6 +156,7 @@ final class WatchBench {
     r.param("watchers", watchers).param("streams", streams).param("clients", o.clients)
         .param("conns", o.conns).param("put_total", putsOk).param("events", got);
     r.param("endpoints", String.join(",", o.endpoints));
+    r.clientCpu(cpu0 < 0 ? -1 : cpu, got + putsOk);
     Report puts = new Report("put", putStats.snapshot(), putStats.errorCounts(), putNanos);
     r.notes.add("  Events/sec:\t" + Report.fmt("%.1f", r.rps) + " (" + got + " of " + expected
         + " events; latency above: put ack -> event received)");
