@@ -63,7 +63,7 @@ public final class Benchmark {
     try {
       rc = new Benchmark(o, system).run();
     } catch (Exception e) {
-      System.err.println("error: " + Stats.describe(e));
+      System.err.println("error: " + (e instanceof IllegalStateException ? e.getMessage() : Stats.describe(e)));
       rc = 1;
     }
     try {
@@ -108,7 +108,7 @@ public final class Benchmark {
     KVClient[] kv = conns.kv(o.conns);
     ByteString value = randomValue(o.valSize);
     Keys keys = new Keys(o, ByteString.EMPTY);
-    return unary("put", kv, (c, seq) -> kv[c % kv.length].put(
+    return unary("put", conns, kv, (c, seq) -> kv[c % kv.length].put(
         PutRequest.newBuilder().setKey(keys.key(seq)).setValue(value).build()));
   }
 
@@ -119,7 +119,7 @@ public final class Benchmark {
             .setSerializable(o.consistency.equals("s"));
     if (o.args.size() > 1) b.setRangeEnd(rangeEnd(o.args.get(1), o.args.get(0)));
     RangeRequest req = b.build();
-    Report r = unary("range", kv, (c, seq) -> kv[c % kv.length].range(req));
+    Report r = unary("range", conns, kv, (c, seq) -> kv[c % kv.length].range(req));
     r.params.put("consistency", o.consistency);
     return r;
   }
@@ -131,7 +131,7 @@ public final class Benchmark {
     if (o.txnOps > o.keySpaceSize)
       System.err.println("warning: --txn-ops " + o.txnOps + " > --key-space-size " + o.keySpaceSize
           + ": txns will repeat keys and etcd rejects them (duplicate key)");
-    Report r = unary("txn-put", kv, (c, seq) -> {
+    Report r = unary("txn-put", conns, kv, (c, seq) -> {
       TxnRequest.Builder t = TxnRequest.newBuilder();
       long base = o.sequentialKeys ? seq * o.txnOps : ThreadLocalRandom.current().nextLong(o.keySpaceSize);
       for (int j = 0; j < o.txnOps; j++)
@@ -149,13 +149,20 @@ public final class Benchmark {
     return ByteString.copyFromUtf8(end);
   }
 
-  private Report unary(String op, KVClient[] kv, ClosedLoop.Op send) throws Exception {
+  private Report unary(String op, Connections conns, KVClient[] kv, ClosedLoop.Op send) throws Exception {
     // Open every connection before the clock starts.
     List<CompletableFuture<?>> opened = new ArrayList<>();
     for (KVClient k : kv)
       opened.add(k.range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("health"))
           .setSerializable(true).setCountOnly(true).build()).toCompletableFuture());
-    for (CompletableFuture<?> f : opened) f.get(30, TimeUnit.SECONDS);
+    for (int i = 0; i < opened.size(); i++) {
+      try {
+        opened.get(i).get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        String ep = conns.endpoints().get(i % conns.endpoints().size());
+        throw new IllegalStateException("cannot reach " + ep + ": " + Stats.describe(e), e);
+      }
+    }
 
     Stats stats = new Stats();
     ClosedLoop loop = new ClosedLoop(o.clients, send, stats, system.dispatcher());

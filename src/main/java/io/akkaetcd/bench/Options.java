@@ -84,6 +84,7 @@ public final class Options {
         }
         continue;
       }
+      if (!VALUE_FLAGS.contains(name)) throw new IllegalArgumentException("unknown flag: --" + name);
       if (value == null) {
         if (i + 1 >= argv.length) throw new IllegalArgumentException("flag needs an argument: --" + name);
         value = argv[++i];
@@ -131,6 +132,10 @@ public final class Options {
     }
     return o;
   }
+
+  private static final java.util.Set<String> VALUE_FLAGS = java.util.Set.of(
+      "endpoints", "conns", "clients", "total", "duration", "key-size", "val-size", "key-space-size",
+      "consistency", "txn-ops", "watchers", "streams", "put-total", "warmup");
 
   private void positional(String a) {
     if (command == null) {

@@ -77,8 +77,8 @@ public final class Report {
     if (cpuNanos < 0 || requests <= 0) return this;
     double cores = totalSec > 0 ? cpuNanos / 1e9 / totalSec : 0;
     double usPerReq = cpuNanos / 1e3 / requests;
-    params.put("client_cpu_cores", fmt("%.2f", cores));
-    params.put("client_cpu_us_per_req", fmt("%.1f", usPerReq));
+    params.put("client_cpu_cores", Math.round(cores * 100) / 100.0);
+    params.put("client_cpu_us_per_req", Math.round(usPerReq * 10) / 10.0);
     notes.add("  Client CPU:	" + fmt("%.2f", cores) + " cores, " + fmt("%.1f", usPerReq) + " µs/request");
     return this;
   }

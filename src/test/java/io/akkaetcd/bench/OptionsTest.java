@@ -87,6 +87,8 @@ class OptionsTest {
     assertThrows(IllegalArgumentException.class, () -> Options.parse());
     assertThrows(IllegalArgumentException.class, () -> Options.parse("get"));
     assertThrows(IllegalArgumentException.class, () -> Options.parse("put", "--nope", "1"));
+    assertEquals("unknown flag: --nope",
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("put", "--nope")).getMessage());
     assertThrows(IllegalArgumentException.class, () -> Options.parse("put", "--clients"));
     assertThrows(IllegalArgumentException.class, () -> Options.parse("put", "--clients", "0"));
     assertThrows(IllegalArgumentException.class, () -> Options.parse("put", "--total", "-1"));
