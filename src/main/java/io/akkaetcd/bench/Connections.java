@@ -36,9 +36,11 @@ public final class Connections {
   GrpcClientSettings settings(String endpoint) {
     String[] hp = Options.hostPort(endpoint);
     if (hp == null) throw new IllegalArgumentException("bad endpoint " + endpoint);
-    return GrpcClientSettings.connectToServiceAt(hp[0], Integer.parseInt(hp[1]), system)
+    int port = Integer.parseInt(hp[1]);
+    StaticNameResolver resolver = new StaticNameResolver(hp[0], port);
+    return GrpcClientSettings.connectToServiceAt(hp[0], port, system)
         .withTls(false)
-        .withChannelBuilderOverrides(b -> b.directExecutor().disableRetry());
+        .withChannelBuilderOverrides(b -> b.nameResolverFactory(resolver).directExecutor().disableRetry());
   }
 
   public KVClient[] kv(int conns) {
