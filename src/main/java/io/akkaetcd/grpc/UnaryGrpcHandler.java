@@ -18,6 +18,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.akkaetcd.errors.EtcdError;
+import io.akkaetcd.concurrent.DirectFutures;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +72,7 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     if (entity instanceof HttpEntity.Strict strict) {
       return handle(method, strict.getData(), request);
     }
-    return entity.toStrict(STRICT_TIMEOUT_MS, materializer)
+    return DirectFutures.direct(entity.toStrict(STRICT_TIMEOUT_MS, materializer))
         .thenCompose(strict -> handle(method, strict.getData(), request));
   }
 

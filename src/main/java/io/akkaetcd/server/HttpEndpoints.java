@@ -1,5 +1,6 @@
 package io.akkaetcd.server;
 
+import io.akkaetcd.concurrent.DirectFutures;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
@@ -69,7 +70,7 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
 
   private CompletionStage<HttpResponse> metrics() {
     CompletionStage<StoreStatus> status =
-        AskPattern.ask(store, StoreActor.Describe::new, Duration.ofSeconds(5), scheduler);
+        DirectFutures.direct(AskPattern.ask(store, StoreActor.Describe::new, Duration.ofSeconds(5), scheduler));
     return status.thenApply(s -> HttpResponse.create().withEntity(HttpEntities.create(
         ContentTypes.TEXT_PLAIN_UTF8,
         "# TYPE etcd_server_has_leader gauge\netcd_server_has_leader 1\n"

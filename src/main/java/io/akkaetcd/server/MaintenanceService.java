@@ -1,5 +1,6 @@
 package io.akkaetcd.server;
 
+import io.akkaetcd.concurrent.DirectFutures;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
@@ -100,7 +101,7 @@ public final class MaintenanceService implements Maintenance {
   }
 
   private CompletionStage<StoreStatus> describe() {
-    return AskPattern.ask(store, StoreActor.Describe::new, Duration.ofSeconds(5), scheduler);
+    return DirectFutures.direct(AskPattern.ask(store, StoreActor.Describe::new, Duration.ofSeconds(5), scheduler));
   }
 
   private ResponseHeader header(long revision) {

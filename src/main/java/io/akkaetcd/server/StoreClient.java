@@ -1,5 +1,6 @@
 package io.akkaetcd.server;
 
+import io.akkaetcd.concurrent.DirectFutures;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
@@ -23,8 +24,8 @@ public final class StoreClient {
 
   @SuppressWarnings("unchecked")
   public <R extends Message> CompletionStage<R> submit(InternalRaftRequest request) {
-    return AskPattern.<StoreActor.Command, Message>askWithStatus(
-            store, replyTo -> new StoreActor.Apply(request, replyTo), timeout, scheduler)
-        .thenApply(m -> (R) m);
+    CompletionStage<Message> reply = AskPattern.askWithStatus(
+        store, replyTo -> new StoreActor.Apply(request, replyTo), timeout, scheduler);
+    return (CompletionStage<R>) (CompletionStage<?>) DirectFutures.direct(reply);
   }
 }

@@ -23,8 +23,13 @@ public final class LevelDbBackend implements Backend {
   private static final WriteOptions SYNC = new WriteOptions().sync(true);
   private static final WriteOptions NO_SYNC = new WriteOptions().sync(false);
 
+  /** Listing the directory costs ~100 µs: on the write path (the quota check) it is refreshed at most this often. */
+  private static final long SIZE_REFRESH_NANOS = 1_000_000_000L;
+
   private final Path dir;
   private final DB db;
+  private long sizeBytes = -1;
+  private long sizeMeasuredAtNanos;
 
   private LevelDbBackend(Path dir, DB db) {
     this.dir = dir;
@@ -83,11 +88,16 @@ public final class LevelDbBackend implements Backend {
 
   @Override
   public long sizeBytes() {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(Path::toFile).mapToLong(File::length).sum();
-    } catch (IOException e) {
-      return 0;
+    long now = System.nanoTime();
+    if (sizeBytes < 0 || now - sizeMeasuredAtNanos > SIZE_REFRESH_NANOS) {
+      try (Stream<Path> files = Files.list(dir)) {
+        sizeBytes = files.map(Path::toFile).mapToLong(File::length).sum();
+      } catch (IOException e) {
+        sizeBytes = 0;
+      }
+      sizeMeasuredAtNanos = now;
     }
+    return sizeBytes;
   }
 
   @Override
