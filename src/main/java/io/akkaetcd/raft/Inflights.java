@@ -24,6 +24,10 @@ final class Inflights {
         while (!lastIndexes.isEmpty() && lastIndexes.peekFirst() <= index) lastIndexes.removeFirst();
     }
 
+    void freeFirst() {
+        lastIndexes.pollFirst();
+    }
+
     boolean full() {
         return lastIndexes.size() >= capacity;
     }

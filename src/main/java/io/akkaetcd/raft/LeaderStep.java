@@ -45,6 +45,9 @@ final class LeaderStep {
         } else if (m instanceof HeartbeatResponse h) {
             pr.recentActive = true;
             pr.probeSent = false;
+            // The follower is alive but an append may have been lost: free one slot so the window cannot stay
+            // full forever; a gap is then repaired through the usual rejection.
+            if (pr.state == Progress.State.REPLICATE && pr.inflights.full()) pr.inflights.freeFirst();
             if (pr.match < n.log.lastIndex()) maybeSendAppend(n, h.from(), true);
             if (h.readContext() != 0 && n.tracker.config.isVoter(h.from())) {
                 if (n.readOnly.recvAck(h.from(), h.readContext()) >= n.tracker.config.quorum()) {

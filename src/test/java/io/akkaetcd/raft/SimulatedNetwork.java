@@ -329,6 +329,17 @@ final class SimulatedNetwork {
         throw new AssertionError("no leader after " + maxTicks + " ticks");
     }
 
+    /** Tick until a live member other than {@code notId} leads. */
+    Member awaitLeaderOtherThan(long notId, int maxTicks) {
+        for (int i = 0; i < maxTicks; i++) {
+            for (Member m : members.values()) {
+                if (m.id != notId && m.up && m.node.role() == Role.LEADER) return m;
+            }
+            tick(1);
+        }
+        throw new AssertionError("no other leader after " + maxTicks + " ticks");
+    }
+
     /** Elect the given member by having it campaign now. */
     Member elect(long id) {
         members.get(id).node.campaign();
