@@ -50,7 +50,8 @@ public record Configuration(SortedSet<Long> voters, SortedSet<Long> learners) {
 
     /**
      * The configuration after one change. Adding a voter that is a learner promotes it; adding a learner that
-     * is a voter demotes it (both touch one voter only). Removing the last voter is refused.
+     * is a voter demotes it (both touch one voter only). Removing the last voter is refused (an empty
+     * configuration only exists before bootstrap entries are applied).
      */
     public Configuration apply(ConfChange cc) {
         TreeSet<Long> v = new TreeSet<>(voters);
@@ -60,7 +61,7 @@ public record Configuration(SortedSet<Long> voters, SortedSet<Long> learners) {
             case ADD_LEARNER -> { v.remove(cc.nodeId()); l.add(cc.nodeId()); }
             case REMOVE_NODE -> { v.remove(cc.nodeId()); l.remove(cc.nodeId()); }
         }
-        if (v.isEmpty()) throw new IllegalArgumentException("change " + cc + " would remove the last voter");
+        if (v.isEmpty() && !voters.isEmpty()) throw new IllegalArgumentException("change " + cc + " would remove the last voter");
         return new Configuration(v, l);
     }
 

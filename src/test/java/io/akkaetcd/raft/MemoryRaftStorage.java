@@ -17,6 +17,15 @@ public final class MemoryRaftStorage implements RaftStorage {
         this.snapshot = new Snapshot(0, 0, bootstrap, new byte[0]);
     }
 
+    /** Storage of a brand-new member of a new cluster: the membership is in the log (see {@link Bootstrap}). */
+    public static MemoryRaftStorage bootstrapped(Configuration initial) {
+        MemoryRaftStorage s = new MemoryRaftStorage(Configuration.EMPTY);
+        Bootstrap b = Bootstrap.of(initial);
+        s.append(b.entries());
+        s.setHardState(b.hardState());
+        return s;
+    }
+
     @Override
     public InitialState initialState() {
         return new InitialState(hardState, snapshot.configuration());

@@ -75,7 +75,8 @@ final class SimulatedNetwork {
         Long[] ids = new Long[size];
         for (int i = 0; i < size; i++) ids[i] = (long) (i + 1);
         Configuration conf = Configuration.ofVoters(ids);
-        for (Long id : ids) net.add(template.withId(id), new MemoryRaftStorage(conf));
+        for (Long id : ids) net.add(template.withId(id), MemoryRaftStorage.bootstrapped(conf));
+        net.flush(); // apply the bootstrap entries
         return net;
     }
 
