@@ -17,8 +17,10 @@ import java.util.random.RandomGenerator;
  *       {@code rd.entries()} (overwriting any conflicting tail); store {@code rd.hardState()} if non-null; then
  *       fsync. Nothing may be sent before this is durable: a vote or an append acknowledgement is a promise.</li>
  *   <li><b>Send</b> {@code rd.messages()}, each to {@code message.to()}. Losing, delaying, duplicating or reordering
- *       them is safe; report a failed InstallSnapshotRequest with {@link #reportSnapshot} and an unreachable peer
- *       with {@link #reportUnreachable}.</li>
+ *       them is safe. Report the outcome of every InstallSnapshotRequest with {@link #reportSnapshot} (true once
+ *       the transport delivered it, false if it failed): the leader sends nothing else to that follower until
+ *       then or until the follower's InstallSnapshotResponse arrives. Report an unreachable peer with
+ *       {@link #reportUnreachable}.</li>
  *   <li><b>Apply</b> {@code rd.committedEntries()} to the state machine in order (CONF_CHANGE entries need no
  *       action: membership changes take effect inside Raft at {@link #advance}); then serve
  *       {@code rd.readStates()}, whose indexes are covered by what was just applied.</li>

@@ -219,6 +219,10 @@ final class SimulatedNetwork {
         }
         delivered.add(m);
         to.node.step(m);
+        // Like a transport that streamed the snapshot to the end: tell the leader, whose progress would otherwise
+        // wait in the snapshot state for an InstallSnapshotResponse that may be lost.
+        Member from = members.get(m.from());
+        if (m instanceof InstallSnapshotRequest && from != null && from.up) from.node.reportSnapshot(m.to(), true);
     }
 
     private void failed(RaftMessage m) {
