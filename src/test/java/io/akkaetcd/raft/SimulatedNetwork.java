@@ -92,7 +92,6 @@ final class SimulatedNetwork {
         m.node = new RaftNode(m.config, m.storage, new SplittableRandom(seed * 31 + m.id * 1_000_003L + now));
         m.up = true;
         m.applied.clear();
-        m.readStates.clear();
         Snapshot s = m.storage.snapshot();
         m.applied.addAll(decode(s.data()));
         m.appliedIndex = s.index();
