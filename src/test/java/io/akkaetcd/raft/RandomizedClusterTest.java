@@ -67,10 +67,7 @@ class RandomizedClusterTest {
                 // Crash only while a majority of the current voters stays up, so the run keeps making progress.
                 long id = 1 + r.nextInt(size);
                 SimulatedNetwork.Member m = net.member(id);
-                Configuration c = latestConfiguration(net);
-                int votersDown = 0;
-                for (long v : c.voters()) if (!net.member(v).up) votersDown++;
-                if (m.up && votersDown + 1 <= (c.voters().size() - 1) / 2) net.crash(id);
+                if (m.up && majorityStaysUp(net, id)) net.crash(id);
             } else if (dice < 15) {
                 long id = 1 + r.nextInt(size);
                 if (net.member(id).up) net.compact(id);
@@ -101,6 +98,7 @@ class RandomizedClusterTest {
                 if (leader.node.propose(payload.getBytes()) instanceof ProposeResult.Accepted a) {
                     proposed.put(payload, new long[] {a.index(), a.term()});
                 }
+                if (dice == 19 && majorityStaysUp(net, leader.id)) net.crash(leader.id); // before it persisted
             }
             net.tick(1);
             if (Boolean.getBoolean("raft.chaos.trace") && step % 20 == 0) {
@@ -173,6 +171,14 @@ class RandomizedClusterTest {
         }
         assertTrue(acknowledged.size() > 10, "the run made progress: " + acknowledged.size());
         assertTrue(readsServed > 0, "some reads were served");
+    }
+
+    private static boolean majorityStaysUp(SimulatedNetwork net, long victim) {
+        Configuration c = latestConfiguration(net);
+        int votersDown = 0;
+        for (long v : c.voters()) if (!net.member(v).up) votersDown++;
+        if (c.isVoter(victim)) votersDown++;
+        return votersDown <= (c.voters().size() - 1) / 2;
     }
 
     /** The membership as applied by the most advanced live member. */
