@@ -1,0 +1,30 @@
+package io.akkaetcd.raft;
+
+import java.util.List;
+
+/**
+ * One batch of work for the driver; see {@link RaftNode} for the order to handle it in.
+ *
+ * @param softState       leader and role, or null if unchanged since the previous Ready
+ * @param hardState       term/vote/commit to persist, or null if unchanged
+ * @param entries         entries to append to stable storage (they may overwrite a conflicting tail)
+ * @param snapshot        a snapshot received from the leader, to persist and restore, or null
+ * @param messages        to send once the above is durable
+ * @param committedEntries entries to apply to the state machine, in index order
+ * @param readStates      linearizable reads to serve once committedEntries are applied
+ */
+public record Ready(SoftState softState, HardState hardState, List<LogEntry> entries, Snapshot snapshot,
+                    List<RaftMessage> messages, List<LogEntry> committedEntries, List<ReadState> readStates) {
+
+    public Ready {
+        entries = List.copyOf(entries);
+        messages = List.copyOf(messages);
+        committedEntries = List.copyOf(committedEntries);
+        readStates = List.copyOf(readStates);
+    }
+
+    /** True if the hard state or entries changed: the driver must fsync before sending messages. */
+    public boolean mustSync() {
+        return hardState != null || !entries.isEmpty() || snapshot != null;
+    }
+}
