@@ -26,6 +26,8 @@ final class BackendLayout {
 
   static final byte[] META_CURRENT_REVISION = metaKey("currentRev");
   static final byte[] META_COMPACT_REVISION = metaKey("finishedCompactRev");
+  /** The Raft index of the last entry applied, written with that entry's changes (etcd's consistent_index). */
+  static final byte[] META_CONSISTENT_INDEX = metaKey("consistent_index");
 
   /** The key bucket spans [KEY_BUCKET_START, KEY_BUCKET_END). */
   static final byte[] KEY_BUCKET_START = {KEY_BUCKET};

@@ -54,6 +54,9 @@ public final class MvccStore {
   private long compactRev = -1;
   private boolean metaDirty;
 
+  /** Raft index of the last applied entry; staged like any write so it lands atomically with them. */
+  private long consistentIndex;
+
   /** Changes the write in progress has made; its main revision is currentRev + 1. */
   private int changes;
   private List<Event> events = new ArrayList<>();
@@ -135,6 +138,20 @@ public final class MvccStore {
     index.compact(rev, (key, main, sub, tombstone) -> pending.deleteRevision(main, sub, tombstone));
     metaDirty = true;
     return CompactionResponse.newBuilder().setHeader(header(currentRev)).build();
+  }
+
+  /** The Raft index of the last entry applied to this store (0 before any). */
+  public long consistentIndex() {
+    return consistentIndex;
+  }
+
+  /**
+   * Records that the entry at {@code raftIndex} has been applied. It is written in the same batch as the
+   * entry's changes, so after a crash the store knows exactly which entries to re-apply.
+   */
+  public void setConsistentIndex(long raftIndex) {
+    consistentIndex = raftIndex;
+    pending.putMeta(BackendLayout.META_CONSISTENT_INDEX, raftIndex);
   }
 
   /** Writes every pending change to the backend in one batch; with {@code sync}, durably. */
@@ -434,6 +451,10 @@ public final class MvccStore {
     }
     if (compacted != null) {
       compactRev = BackendLayout.decodeLong(compacted);
+    }
+    byte[] applied = backend.get(BackendLayout.META_CONSISTENT_INDEX);
+    if (applied != null) {
+      consistentIndex = BackendLayout.decodeLong(applied);
     }
     backend.scan(BackendLayout.KEY_BUCKET_START, BackendLayout.KEY_BUCKET_END, (k, v) -> {
       Revision rev = BackendLayout.revisionOf(k);

@@ -2,6 +2,7 @@ package io.akkaetcd.server;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
@@ -10,21 +11,32 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.stream.Materializer;
 import com.typesafe.config.Config;
 import io.akkaetcd.api.Cluster;
+import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.KV;
+import io.akkaetcd.cluster.ClusterLayout;
+import io.akkaetcd.cluster.RaftBootstrap;
 import io.akkaetcd.api.Maintenance;
 import io.akkaetcd.api.Member;
+import io.akkaetcd.cluster.PeerInbox;
+import io.akkaetcd.cluster.PeerTransport;
+import io.akkaetcd.cluster.RaftActor;
+import io.akkaetcd.cluster.WalActor;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
 import io.akkaetcd.mvcc.LeaseHooks;
-import io.akkaetcd.mvcc.MvccStore;
+import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.storage.LevelDbBackend;
-import io.akkaetcd.store.Applier;
+import io.akkaetcd.storage.RaftWal;
+import io.akkaetcd.store.MemberDirectory;
+import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
+import io.akkaetcd.store.StoreState;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -33,73 +45,76 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One member: its actor system, the store actor over LevelDB, and the client listeners serving etcd's
- * gRPC API (plus /health, /version, /metrics) on every --listen-client-urls address.
+ * One member: its actor system (remoting on the peer URL), the Raft, WAL and store actors over the
+ * data dir, and the client listeners serving etcd's gRPC API (plus /health, /version, /metrics) on every
+ * --listen-client-urls address. It is ready once it has published itself through Raft, as etcd is.
  */
 public final class EtcdServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdServer.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(7);
 
+  private record Actors(ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft) {}
+
   private final ActorSystem<Void> system;
   private final LevelDbBackend backend;
   private final List<ServerBinding> bindings;
-  private final long memberId;
-  private final long clusterId;
+  private final ClusterLayout layout;
+  private final CompletableFuture<Void> published = new CompletableFuture<>();
+  private volatile boolean closing;
 
   private EtcdServer(ActorSystem<Void> system, LevelDbBackend backend, List<ServerBinding> bindings,
-      long memberId, long clusterId) {
+      ClusterLayout layout) {
     this.system = system;
     this.backend = backend;
     this.bindings = bindings;
-    this.memberId = memberId;
-    this.clusterId = clusterId;
+    this.layout = layout;
   }
 
-  /** Starts the member and returns once every client listener is bound. */
+  /** Starts the member and returns once its client listeners are bound; see {@link #ready()}. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig) throws Exception {
-    long memberId = MemberIdentity.memberId(config.initialAdvertisePeerUrls(), config.initialClusterToken());
-    List<Long> memberIds = new ArrayList<>();
-    config.initialCluster().values().forEach(urls -> memberIds.add(
-        MemberIdentity.memberId(urls, config.initialClusterToken())));
-    long clusterId = MemberIdentity.clusterId(memberIds);
-
+    ClusterLayout layout = ClusterLayout.of(config);
     LevelDbBackend backend = LevelDbBackend.open(config.dataDir().resolve("member").resolve("kv"));
-    MvccStore mvcc = MvccStore.open(backend, LeaseHooks.NONE);
-    Applier applier = new Applier(mvcc, backend, config.quotaBackendBytes(), clusterId, memberId);
+    RaftWal wal = RaftWal.open(config.dataDir().resolve("member").resolve("wal"));
+    RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState());
+    MemberDirectory directory = new MemberDirectory();
+    StoreState storeState = new StoreState(backend, LeaseHooks.NONE, config.quotaBackendBytes(),
+        layout.clusterId(), layout.memberId(), directory);
+    PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
 
-    CompletableFuture<ActorRef<StoreActor.Command>> storeRef = new CompletableFuture<>();
+    CompletableFuture<Actors> actors = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-      storeRef.complete(ctx.spawn(StoreActor.create(applier), "store"));
+      ActorRef<StoreActor.Command> store = ctx.spawn(StoreActor.create(storeState, pending), "store",
+          DispatcherSelector.blocking());
+      ActorRef<WalActor.Command> walActor = ctx.spawn(WalActor.create(wal), "wal", DispatcherSelector.blocking());
+      PeerTransport peers = new PeerTransport(ctx.getSystem().classicSystem());
+      layout.peers().forEach(peers::addPeer);
+      RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
+      ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(node, raftState.storage(), walActor, store,
+          peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount()), "raft");
+      ctx.spawn(PeerInbox.create(raft), PeerTransport.INBOX_NAME);
+      actors.complete(new Actors(store, raft));
       return Behaviors.empty();
-    }), "akka-etcd", akkaConfig);
+    }), PeerTransport.SYSTEM_NAME, layout.remotingConfig(config).withFallback(akkaConfig));
     try {
-      ActorRef<StoreActor.Command> store = storeRef.get(10, TimeUnit.SECONDS);
-      StoreClient storeClient = new StoreClient(store, system.scheduler(), REQUEST_TIMEOUT);
-      Member self = Member.newBuilder().setID(memberId).setName(config.name())
-          .addAllPeerURLs(config.initialAdvertisePeerUrls().stream().map(URI::toString).toList())
-          .addAllClientURLs(config.advertiseClientUrls().stream().map(URI::toString).toList())
-          .build();
-
+      Actors refs = actors.get(10, TimeUnit.SECONDS);
+      StoreClient storeClient = new StoreClient(refs.raft(), refs.store(), pending, system.scheduler(), REQUEST_TIMEOUT);
       Materializer materializer = Materializer.matFromSystem(system);
-      HttpEndpoints http = new HttpEndpoints(storeClient, store, system.scheduler(), clusterId, memberId);
+      HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), system.scheduler(), layout.clusterId(),
+          layout.memberId());
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
           .service(KV.class, new KvService(storeClient, config.maxTxnOps()))
-          .service(Maintenance.class, new MaintenanceService(store, system.scheduler(), clusterId, memberId))
-          .service(Cluster.class, new ClusterService(clusterId, self))
+          .service(Maintenance.class, new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout))
+          .service(Cluster.class, new ClusterService(refs.raft(), system.scheduler(), layout, directory))
           .build(http, materializer, config.maxRequestBytes());
 
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {
-        ServerBinding binding = Http.get(system).newServerAt(url.getHost(), url.getPort())
-            .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        bindings.add(binding);
+        bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
+            .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
         log.info("serving client traffic insecurely; this is strongly discouraged! address={}", url);
       }
-      EtcdServer server = new EtcdServer(system, backend, bindings, memberId, clusterId);
-      log.info("enabled capabilities for version 3.5");
-      log.info("published local member to cluster through raft: local-member-id={} local-member-attributes={{Name:{} ClientURLs:{}}} cluster-id={}",
-          Long.toHexString(memberId), config.name(), config.advertiseClientUrls(), Long.toHexString(clusterId));
-      log.info("ready to serve client requests");
+      EtcdServer server = new EtcdServer(system, backend, bindings, layout);
+      server.publish(storeClient, config);
       return server;
     } catch (Exception e) {
       system.terminate();
@@ -107,6 +122,32 @@ public final class EtcdServer implements AutoCloseable {
       backend.close();
       throw e;
     }
+  }
+
+  /** Announces this member's name and client URLs through Raft, retrying until a quorum takes it. */
+  private void publish(StoreClient storeClient, MemberConfig config) {
+    Member self = layout.self().toBuilder()
+        .addAllClientURLs(config.advertiseClientUrls().stream().map(URI::toString).toList()).build();
+    InternalRaftRequest request = InternalRaftRequest.newBuilder().setMemberAttributes(self).build();
+    storeClient.propose(request).whenComplete((ok, failure) -> {
+      if (failure == null) {
+        log.info("enabled capabilities for version 3.5");
+        log.info("published local member to cluster through raft: local-member-id={} "
+                + "local-member-attributes={{Name:{} ClientURLs:{}}} cluster-id={}",
+            Long.toHexString(layout.memberId()), config.name(), self.getClientURLsList(),
+            Long.toHexString(layout.clusterId()));
+        log.info("ready to serve client requests");
+        published.complete(null);
+      } else if (!closing) {
+        system.scheduler().scheduleOnce(Duration.ofMillis(200), () -> publish(storeClient, config),
+            system.executionContext());
+      }
+    });
+  }
+
+  /** Completes once the member has published itself through Raft: a quorum is up and it can serve. */
+  public CompletionStage<Void> ready() {
+    return published;
   }
 
   /** The port the first client listener is bound to (useful with port 0). */
@@ -119,16 +160,17 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   public long memberId() {
-    return memberId;
+    return layout.memberId();
   }
 
   public long clusterId() {
-    return clusterId;
+    return layout.clusterId();
   }
 
-  /** Stops listening, lets the store flush what it holds, then closes the backend. */
+  /** Stops listening and the actors (the store flushes what it holds), then closes the backend. */
   @Override
   public void close() throws Exception {
+    closing = true;
     for (ServerBinding b : bindings) {
       b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

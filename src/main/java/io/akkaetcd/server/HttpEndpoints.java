@@ -29,7 +29,7 @@ import java.util.function.Function;
  */
 final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpResponse>> {
   private static final RangeRequest HEALTH_PROBE =
-      RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("health")).setSerializable(true).build();
+      RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("health")).build();
 
   private final StoreClient storeClient;
   private final ActorRef<StoreActor.Command> store;
@@ -61,7 +61,7 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
   }
 
   private CompletionStage<HttpResponse> health() {
-    return storeClient.submit(InternalRaftRequest.newBuilder().setRange(HEALTH_PROBE).build())
+    return storeClient.range(HEALTH_PROBE)
         .handle((ok, failure) -> failure == null
             ? jsonResponse("{\"health\":\"true\",\"reason\":\"\"}", StatusCodes.OK)
             : jsonResponse("{\"health\":\"false\",\"reason\":\"" + GrpcStatus.fromThrowable(failure).message()

@@ -28,29 +28,29 @@ public final class KvService implements KV {
   @Override
   public CompletionStage<RangeResponse> range(RangeRequest in) {
     MvccStore.validateRange(in);
-    return store.submit(InternalRaftRequest.newBuilder().setRange(in).build());
+    return store.range(in);
   }
 
   @Override
   public CompletionStage<PutResponse> put(PutRequest in) {
     MvccStore.validatePut(in);
-    return store.submit(InternalRaftRequest.newBuilder().setPut(in).build());
+    return store.propose(InternalRaftRequest.newBuilder().setPut(in).build());
   }
 
   @Override
   public CompletionStage<DeleteRangeResponse> deleteRange(DeleteRangeRequest in) {
     MvccStore.validateDeleteRange(in);
-    return store.submit(InternalRaftRequest.newBuilder().setDeleteRange(in).build());
+    return store.propose(InternalRaftRequest.newBuilder().setDeleteRange(in).build());
   }
 
   @Override
   public CompletionStage<TxnResponse> txn(TxnRequest in) {
     MvccStore.validateTxn(in, maxTxnOps);
-    return store.submit(InternalRaftRequest.newBuilder().setTxn(in).build());
+    return store.propose(InternalRaftRequest.newBuilder().setTxn(in).build());
   }
 
   @Override
   public CompletionStage<CompactionResponse> compact(CompactionRequest in) {
-    return store.submit(InternalRaftRequest.newBuilder().setCompaction(in).build());
+    return store.propose(InternalRaftRequest.newBuilder().setCompaction(in).build());
   }
 }

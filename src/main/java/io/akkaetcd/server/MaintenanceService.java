@@ -22,7 +22,10 @@ import io.akkaetcd.api.SnapshotRequest;
 import io.akkaetcd.api.SnapshotResponse;
 import io.akkaetcd.api.StatusRequest;
 import io.akkaetcd.api.StatusResponse;
+import io.akkaetcd.cluster.ClusterLayout;
+import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.Version;
+import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.grpc.Unimplemented;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreStatus;
@@ -33,46 +36,45 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/**
- * etcdserverpb.Maintenance for a single member. Until Raft lands, the member is its own leader at
- * term 1 and reports its store revision as raft index.
- */
+/** etcdserverpb.Maintenance: status from the Raft actor and the store; the rest as etcd answers it. */
 public final class MaintenanceService implements Maintenance {
   private final ActorRef<StoreActor.Command> store;
+  private final ActorRef<RaftActor.Command> raft;
   private final Scheduler scheduler;
-  private final long clusterId;
-  private final long memberId;
+  private final ClusterLayout layout;
 
-  public MaintenanceService(ActorRef<StoreActor.Command> store, Scheduler scheduler, long clusterId, long memberId) {
+  public MaintenanceService(ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
+      Scheduler scheduler, ClusterLayout layout) {
     this.store = store;
+    this.raft = raft;
     this.scheduler = scheduler;
-    this.clusterId = clusterId;
-    this.memberId = memberId;
+    this.layout = layout;
   }
 
   @Override
   public CompletionStage<StatusResponse> status(StatusRequest in) {
-    return describe().thenApply(s -> StatusResponse.newBuilder()
-        .setHeader(header(s.revision()))
+    return describe().thenCombine(raftView(), (s, r) -> StatusResponse.newBuilder()
+        .setHeader(header(s.revision(), r.status().term()))
         .setVersion(Version.SERVER_VERSION)
         .setDbSize(s.dbSizeBytes())
         .setDbSizeInUse(s.dbSizeBytes())
-        .setLeader(memberId)
-        .setRaftTerm(1)
-        .setRaftIndex(s.revision())
-        .setRaftAppliedIndex(s.revision())
+        .setLeader(r.status().leaderId())
+        .setRaftTerm(r.status().term())
+        .setRaftIndex(r.status().commit())
+        .setRaftAppliedIndex(s.appliedIndex())
+        .setIsLearner(r.status().configuration().isLearner(layout.memberId()))
         .build());
   }
 
   @Override
   public CompletionStage<AlarmResponse> alarm(AlarmRequest in) {
-    return describe().thenApply(s -> AlarmResponse.newBuilder().setHeader(header(s.revision())).build());
+    return describe().thenApply(s -> AlarmResponse.newBuilder().setHeader(header(s.revision(), 0)).build());
   }
 
   @Override
   public CompletionStage<DefragmentResponse> defragment(DefragmentRequest in) {
     // LevelDB compacts its files itself; there is nothing to rewrite as bolt needs.
-    return describe().thenApply(s -> DefragmentResponse.newBuilder().setHeader(header(s.revision())).build());
+    return describe().thenApply(s -> DefragmentResponse.newBuilder().setHeader(header(s.revision(), 0)).build());
   }
 
   @Override
@@ -92,7 +94,14 @@ public final class MaintenanceService implements Maintenance {
 
   @Override
   public CompletionStage<MoveLeaderResponse> moveLeader(MoveLeaderRequest in) {
-    return Unimplemented.call("MoveLeader");
+    CompletionStage<Boolean> moved = DirectFutures.direct(AskPattern.ask(raft,
+        replyTo -> new RaftActor.TransferLeadership(in.getTargetID(), replyTo), Duration.ofSeconds(10), scheduler));
+    return moved.thenCompose(ok -> {
+      if (!ok) {
+        return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+      }
+      return describe().thenApply(s -> MoveLeaderResponse.newBuilder().setHeader(header(s.revision(), 0)).build());
+    });
   }
 
   @Override
@@ -104,8 +113,12 @@ public final class MaintenanceService implements Maintenance {
     return DirectFutures.direct(AskPattern.ask(store, StoreActor.Describe::new, Duration.ofSeconds(5), scheduler));
   }
 
-  private ResponseHeader header(long revision) {
-    return ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId)
-        .setRevision(revision).setRaftTerm(1).build();
+  private CompletionStage<RaftActor.RaftView> raftView() {
+    return DirectFutures.direct(AskPattern.ask(raft, RaftActor.GetStatus::new, Duration.ofSeconds(5), scheduler));
+  }
+
+  private ResponseHeader header(long revision, long term) {
+    return ResponseHeader.newBuilder().setClusterId(layout.clusterId()).setMemberId(layout.memberId())
+        .setRevision(revision).setRaftTerm(term).build();
   }
 }

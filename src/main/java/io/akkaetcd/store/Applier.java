@@ -21,14 +21,23 @@ public final class Applier {
   private final MvccStore mvcc;
   private final Backend backend;
   private final long quotaBackendBytes;
-  private final ResponseHeader identity;
+  private final MemberDirectory members;
+  private ResponseHeader identity;
 
-  public Applier(MvccStore mvcc, Backend backend, long quotaBackendBytes, long clusterId, long memberId) {
+  public Applier(MvccStore mvcc, Backend backend, long quotaBackendBytes, long clusterId, long memberId,
+      MemberDirectory members) {
+    this.members = members;
     this.mvcc = mvcc;
     this.backend = backend;
     this.quotaBackendBytes = quotaBackendBytes;
-    // A lone member without Raft yet: term 1, as it would be after electing itself.
-    this.identity = ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId).setRaftTerm(1).build();
+    this.identity = ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId).build();
+  }
+
+  /** Headers carry the Raft term the member is in as it applies. */
+  public void setRaftTerm(long term) {
+    if (term != identity.getRaftTerm()) {
+      identity = identity.toBuilder().setRaftTerm(term).build();
+    }
   }
 
   public MvccStore mvcc() {
@@ -39,10 +48,15 @@ public final class Applier {
     return backend.sizeBytes();
   }
 
+  /** A read against this member's store as it is now. */
+  public RangeResponse read(io.akkaetcd.api.RangeRequest request) {
+    RangeResponse r = mvcc.range(request);
+    return r.toBuilder().setHeader(header(r.getHeader())).build();
+  }
+
   public Message apply(InternalRaftRequest request) {
     if (request.hasRange()) {
-      RangeResponse r = mvcc.range(request.getRange());
-      return r.toBuilder().setHeader(header(r.getHeader())).build();
+      return read(request.getRange());
     }
     if (request.hasPut()) {
       checkQuota();
@@ -63,6 +77,10 @@ public final class Applier {
     if (request.hasCompaction()) {
       CompactionResponse r = mvcc.compact(request.getCompaction());
       return r.toBuilder().setHeader(header(r.getHeader())).build();
+    }
+    if (request.hasMemberAttributes()) {
+      members.put(backend, request.getMemberAttributes());
+      return request.getMemberAttributes();
     }
     throw new IllegalArgumentException("request not supported yet: " + request);
   }

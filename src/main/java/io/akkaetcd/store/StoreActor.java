@@ -8,95 +8,166 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.pattern.StatusReply;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.akkaetcd.api.InternalRaftRequest;
+import io.akkaetcd.api.RangeRequest;
 import io.akkaetcd.errors.EtcdException;
-import java.util.ArrayList;
+import io.akkaetcd.raft.LogEntry;
+import io.akkaetcd.raft.ReadState;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Owns the MVCC store and applies requests one at a time, in arrival order.
+ * Owns the MVCC store and applies the committed Raft log to it, entry by entry, in index order.
  *
- * <p>Group commit: a write is applied to the store at once but acknowledged only after its backend
- * batch is synced. The first reply that has to wait schedules a {@link Flush} behind everything
- * already in the mailbox, so one fsync covers every request that arrived meanwhile. Replies that
- * could reveal unsynced state (any reply while writes are pending) wait for the same flush.
+ * <p>Exactly once across restarts: each entry's index is written to the backend in the same batch as
+ * its changes (the consistent index), and entries at or below it are skipped when Raft re-delivers them.
+ * The backend write need not be synced: the entry is already durable in a quorum's WAL, and a crash that
+ * loses the backend's tail only lowers the consistent index, so those entries are applied again.
+ *
+ * <p>Requests this member proposed are answered as their entry is applied; linearizable reads once
+ * their read index has been applied.
  */
 public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
 
   public sealed interface Command {}
 
-  /** Apply a request; the reply is its response message or an etcd error. */
-  public record Apply(InternalRaftRequest request, ActorRef<StatusReply<Message>> replyTo)
+  /** A serializable read against the local store, answered at once. */
+  public record Read(RangeRequest request, ActorRef<StatusReply<Message>> replyTo) implements Command {}
+
+  /** Committed entries to apply, then the linearizable reads they make servable. */
+  public record ApplyCommitted(List<LogEntry> entries, List<ReadState> readStates, long raftTerm)
       implements Command {}
 
   /** Report revision and backend size. */
   public record Describe(ActorRef<StoreStatus> replyTo) implements Command {}
 
-  private enum Flush implements Command { INSTANCE }
+  /** Make everything applied durable in the backend, and say up to which index that is. */
+  public record Checkpoint(ActorRef<Checkpointed> replyTo) implements Command {}
 
-  private record Pending(ActorRef<StatusReply<Message>> replyTo, StatusReply<Message> reply) {}
+  public record Checkpointed(long appliedIndex) {}
 
-  private final Applier applier;
-  private final List<Pending> waiting = new ArrayList<>();
+  /** The whole store as bytes, for a follower that needs a snapshot. */
+  public record Dump(ActorRef<Dumped> replyTo) implements Command {}
 
-  public static Behavior<Command> create(Applier applier) {
-    return Behaviors.setup(ctx -> new StoreActor(ctx, applier));
+  public record Dumped(byte[] data) {}
+
+  /** Replace the whole store with a snapshot from the leader. */
+  public record Restore(byte[] data) implements Command {}
+
+  private final StoreState state;
+  private final PendingRequests pending;
+
+  public static Behavior<Command> create(StoreState state, PendingRequests pending) {
+    return Behaviors.setup(ctx -> new StoreActor(ctx, state, pending));
   }
 
-  private StoreActor(ActorContext<Command> context, Applier applier) {
+  private StoreActor(ActorContext<Command> context, StoreState state, PendingRequests pending) {
     super(context);
-    this.applier = applier;
+    this.state = state;
+    this.pending = pending;
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Apply.class, this::onApply)
+        .onMessage(Read.class, this::onRead)
+        .onMessage(ApplyCommitted.class, this::onApplyCommitted)
         .onMessage(Describe.class, this::onDescribe)
-        .onMessageEquals(Flush.INSTANCE, this::onFlush)
+        .onMessage(Checkpoint.class, this::onCheckpoint)
+        .onMessage(Dump.class, this::onDump)
+        .onMessage(Restore.class, this::onRestore)
         .onSignal(PostStop.class, signal -> onStop())
         .build();
   }
 
-  private Behavior<Command> onApply(Apply command) {
-    StatusReply<Message> reply;
+  private Behavior<Command> onRead(Read command) {
     try {
-      reply = StatusReply.success(applier.apply(command.request()));
+      command.replyTo().tell(StatusReply.success(state.applier().read(command.request())));
     } catch (EtcdException e) {
-      reply = StatusReply.error(e);
+      command.replyTo().tell(StatusReply.error(e));
     }
-    if (waiting.isEmpty() && !applier.mvcc().hasPendingWrites()) {
-      command.replyTo().tell(reply);
-      return this;
-    }
-    if (waiting.isEmpty()) {
-      getContext().getSelf().tell(Flush.INSTANCE);
-    }
-    waiting.add(new Pending(command.replyTo(), reply));
     return this;
+  }
+
+  private Behavior<Command> onApplyCommitted(ApplyCommitted command) {
+    Applier applier = state.applier();
+    applier.setRaftTerm(command.raftTerm());
+    for (LogEntry entry : command.entries()) {
+      if (entry.index() <= applier.mvcc().consistentIndex()) {
+        continue;
+      }
+      if (entry.type() == LogEntry.EntryType.NORMAL && entry.data().length > 0) {
+        applyRequest(applier, entry);
+      }
+      applier.mvcc().setConsistentIndex(entry.index());
+    }
+    applier.mvcc().commit(false);
+    for (ReadState read : command.readStates()) {
+      PendingRequests.Read waiting = pending.read(read.requestId());
+      if (waiting != null) {
+        complete(waiting.future(), () -> applier.read(waiting.request()));
+      }
+    }
+    return this;
+  }
+
+  private void applyRequest(Applier applier, LogEntry entry) {
+    InternalRaftRequest request;
+    try {
+      request = InternalRaftRequest.parseFrom(entry.data());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("undecodable entry at index " + entry.index(), e);
+    }
+    CompletableFuture<Message> waiting = pending.write(request.getHeader().getID());
+    Message response;
+    try {
+      response = applier.apply(request);
+    } catch (EtcdException e) {
+      if (waiting != null) {
+        waiting.completeExceptionally(e);
+      }
+      return;
+    }
+    if (waiting != null) {
+      waiting.complete(response);
+    }
+  }
+
+  private static void complete(CompletableFuture<Message> future, java.util.function.Supplier<Message> work) {
+    try {
+      future.complete(work.get());
+    } catch (EtcdException e) {
+      future.completeExceptionally(e);
+    }
   }
 
   private Behavior<Command> onDescribe(Describe command) {
-    command.replyTo().tell(new StoreStatus(applier.mvcc().currentRevision(),
-        applier.mvcc().compactRevision(), applier.backendSizeBytes()));
+    Applier applier = state.applier();
+    command.replyTo().tell(new StoreStatus(applier.mvcc().currentRevision(), applier.mvcc().compactRevision(),
+        applier.backendSizeBytes(), applier.mvcc().consistentIndex()));
     return this;
   }
 
-  private Behavior<Command> onFlush() {
-    // A failed sync leaves memory ahead of disk: let the actor fail rather than acknowledge.
-    applier.mvcc().commit(true);
-    for (Pending p : waiting) {
-      p.replyTo().tell(p.reply());
-    }
-    waiting.clear();
+  private Behavior<Command> onCheckpoint(Checkpoint command) {
+    state.applier().mvcc().commit(true);
+    command.replyTo().tell(new Checkpointed(state.applier().mvcc().consistentIndex()));
+    return this;
+  }
+
+  private Behavior<Command> onDump(Dump command) {
+    command.replyTo().tell(new Dumped(state.dump()));
+    return this;
+  }
+
+  private Behavior<Command> onRestore(Restore command) {
+    state.restore(command.data());
     return this;
   }
 
   private Behavior<Command> onStop() {
-    if (!waiting.isEmpty()) {
-      onFlush();
-    }
+    state.applier().mvcc().commit(true);
     return this;
   }
 }

@@ -1,4 +1,4 @@
 package io.akkaetcd.store;
 
 /** What Maintenance.Status reports of the store. */
-public record StoreStatus(long revision, long compactRevision, long dbSizeBytes) {}
+public record StoreStatus(long revision, long compactRevision, long dbSizeBytes, long appliedIndex) {}

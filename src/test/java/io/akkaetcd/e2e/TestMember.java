@@ -33,8 +33,11 @@ final class TestMember implements AutoCloseable {
       Path dir = Files.createTempDirectory("akka-etcd-test");
       Map<String, Object> settings = new HashMap<>(extraSettings);
       settings.put("akka-etcd.data-dir", dir.toString());
+      String peer = "http://127.0.0.1:" + RealEtcd.freePort();
       settings.put("akka-etcd.listen-client-urls", "http://127.0.0.1:0");
-      settings.put("akka-etcd.listen-peer-urls", "http://127.0.0.1:0");
+      settings.putIfAbsent("akka-etcd.listen-peer-urls", peer);
+      settings.putIfAbsent("akka-etcd.initial-advertise-peer-urls", peer);
+      settings.putIfAbsent("akka-etcd.initial-cluster", "default=" + peer);
       TestMember member = new TestMember(dir, settings);
       member.boot();
       return member;
@@ -47,6 +50,7 @@ final class TestMember implements AutoCloseable {
     Config config = ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
     try {
       server = EtcdServer.start(MemberConfig.from(config), config);
+      server.ready().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("member failed to start", e);
     }

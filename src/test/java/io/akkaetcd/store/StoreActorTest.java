@@ -14,121 +14,116 @@ import io.akkaetcd.api.PutRequest;
 import io.akkaetcd.api.PutResponse;
 import io.akkaetcd.api.RangeRequest;
 import io.akkaetcd.api.RangeResponse;
-import io.akkaetcd.errors.EtcdException;
-import io.akkaetcd.mvcc.Backend;
+import io.akkaetcd.api.RequestHeader;
 import io.akkaetcd.mvcc.InMemoryBackend;
 import io.akkaetcd.mvcc.LeaseHooks;
 import io.akkaetcd.mvcc.MvccStore;
-import io.akkaetcd.mvcc.WriteBatch;
+import io.akkaetcd.raft.LogEntry;
+import io.akkaetcd.raft.ReadState;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** The store actor's group commit, stepped by hand: no reply may leave before its write is synced. */
+/** The store actor applying the committed log, stepped by hand. */
 class StoreActorTest {
+  private final InMemoryBackend backend = new InMemoryBackend();
+  private final PendingRequests pending = new PendingRequests(9, 1_000);
+  private final StoreState state = new StoreState(backend, LeaseHooks.NONE, 0, 7, 9, new MemberDirectory());
+  private final BehaviorTestKit<StoreActor.Command> kit = BehaviorTestKit.create(StoreActor.create(state, pending));
 
-  /** Counts synced writes to the backend under test. */
-  static final class CountingBackend implements Backend {
-    final InMemoryBackend inner = new InMemoryBackend();
-    int syncedWrites;
-
-    @Override
-    public byte[] get(byte[] key) {
-      return inner.get(key);
-    }
-
-    @Override
-    public void scan(byte[] from, byte[] to, BiConsumer<byte[], byte[]> visitor) {
-      inner.scan(from, to, visitor);
-    }
-
-    @Override
-    public void write(WriteBatch batch, boolean sync) {
-      if (sync) {
-        syncedWrites++;
-      }
-      inner.write(batch, sync);
-    }
-
-    @Override
-    public long sizeBytes() {
-      return inner.sizeBytes();
-    }
-
-    @Override
-    public void close() {}
+  private static LogEntry putEntry(long index, long requestId, String key, String value) {
+    InternalRaftRequest request = InternalRaftRequest.newBuilder()
+        .setHeader(RequestHeader.newBuilder().setID(requestId))
+        .setPut(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value)))
+        .build();
+    return LogEntry.normal(index, 2, request.toByteArray());
   }
 
-  private final CountingBackend backend = new CountingBackend();
-  private final Applier applier =
-      new Applier(MvccStore.open(backend, LeaseHooks.NONE), backend, 0, 7, 9);
-  private final BehaviorTestKit<StoreActor.Command> kit = BehaviorTestKit.create(StoreActor.create(applier));
-  private final TestInbox<StatusReply<Message>> replies = TestInbox.create();
-
-  private static InternalRaftRequest put(String key, String value) {
-    return InternalRaftRequest.newBuilder().setPut(PutRequest.newBuilder()
-        .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value))).build();
-  }
-
-  private static InternalRaftRequest get(String key) {
-    return InternalRaftRequest.newBuilder().setRange(RangeRequest.newBuilder()
-        .setKey(ByteString.copyFromUtf8(key))).build();
-  }
-
-  private void flush() {
-    List<StoreActor.Command> self = kit.selfInbox().getAllReceived();
-    assertEquals(1, self.size(), "exactly one flush is scheduled per batch");
-    kit.run(self.get(0));
+  private static RangeRequest get(String key) {
+    return RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8(key)).build();
   }
 
   @Test
-  void writesQueuedTogetherShareOneSyncAndAreAcknowledgedOnlyAfterIt() {
-    for (int i = 0; i < 50; i++) {
-      kit.run(new StoreActor.Apply(put("k" + i, "v" + i), replies.getRef()));
-    }
-    assertFalse(replies.hasMessages(), "nothing is acknowledged before the sync");
-    assertEquals(0, backend.syncedWrites);
+  void appliesEntriesInOrderAndAnswersOnlyTheRequestsThisMemberProposed() throws Exception {
+    long mine = pending.nextId();
+    CompletableFuture<Message> myWrite = pending.registerWrite(mine);
+    List<LogEntry> entries = List.of(
+        LogEntry.normal(1, 2, new byte[0]),             // a new leader's empty entry
+        putEntry(2, 12345, "a", "from-another-member"),
+        putEntry(3, mine, "b", "mine"));
+    kit.run(new StoreActor.ApplyCommitted(entries, List.of(), 2));
 
-    flush();
-
-    assertEquals(1, backend.syncedWrites);
-    List<StatusReply<Message>> acks = replies.getAllReceived();
-    assertEquals(50, acks.size());
-    for (int i = 0; i < 50; i++) {
-      PutResponse response = (PutResponse) acks.get(i).getValue();
-      assertEquals(i + 2, response.getHeader().getRevision(), "acks come back in request order");
-      assertEquals(9, response.getHeader().getMemberId());
-      assertEquals(7, response.getHeader().getClusterId());
-    }
-    MvccStore reopened = MvccStore.open(backend.inner, LeaseHooks.NONE);
-    assertEquals(51, reopened.currentRevision(), "every acknowledged write is in the backend");
+    PutResponse response = (PutResponse) myWrite.get();
+    assertEquals(3, response.getHeader().getRevision(), "two puts on a fresh store: revisions 2 and 3");
+    assertEquals(2, response.getHeader().getRaftTerm());
+    assertEquals(9, response.getHeader().getMemberId());
+    assertEquals(3, state.applier().mvcc().consistentIndex());
   }
 
   @Test
-  void readWithNothingPendingIsAnsweredAtOnceButWaitsBehindAPendingWrite() {
-    kit.run(new StoreActor.Apply(get("a"), replies.getRef()));
-    assertTrue(replies.hasMessages(), "a read with no pending write needs no sync");
-    replies.receiveMessage();
+  void reDeliveredEntriesAreAppliedExactlyOnceEvenAfterReopening() {
+    kit.run(new StoreActor.ApplyCommitted(List.of(putEntry(1, 1, "k", "v1"), putEntry(2, 2, "k", "v2")), List.of(), 2));
+    TestInbox<StoreActor.Checkpointed> checkpointed = TestInbox.create();
+    kit.run(new StoreActor.Checkpoint(checkpointed.getRef()));
+    assertEquals(2, checkpointed.receiveMessage().appliedIndex());
 
-    kit.run(new StoreActor.Apply(put("a", "1"), replies.getRef()));
-    kit.run(new StoreActor.Apply(get("a"), replies.getRef()));
-    assertFalse(replies.hasMessages(), "the read saw an unsynced write, so it waits for the sync");
-    flush();
-    List<StatusReply<Message>> out = replies.getAllReceived();
-    assertEquals(2, out.size());
-    RangeResponse read = (RangeResponse) out.get(1).getValue();
-    assertEquals("1", read.getKvs(0).getValue().toStringUtf8());
+    // A restart: Raft re-delivers everything after its snapshot, the store must skip what it has.
+    StoreState reopened = new StoreState(backend, LeaseHooks.NONE, 0, 7, 9, new MemberDirectory());
+    BehaviorTestKit<StoreActor.Command> again = BehaviorTestKit.create(StoreActor.create(reopened, pending));
+    again.run(new StoreActor.ApplyCommitted(
+        List.of(putEntry(1, 1, "k", "v1"), putEntry(2, 2, "k", "v2"), putEntry(3, 3, "k", "v3")), List.of(), 2));
+    MvccStore mvcc = reopened.applier().mvcc();
+    assertEquals(4, mvcc.currentRevision(), "three puts applied once each: revisions 2, 3, 4");
+    assertEquals(3, mvcc.range(get("k")).getKvs(0).getVersion());
   }
 
   @Test
-  void failedRequestIsAnsweredWithTheEtcdError() {
-    InternalRaftRequest withLease = InternalRaftRequest.newBuilder().setPut(PutRequest.newBuilder()
-        .setKey(ByteString.copyFromUtf8("k")).setLease(42)).build();
-    kit.run(new StoreActor.Apply(withLease, replies.getRef()));
-    StatusReply<Message> reply = replies.receiveMessage();
-    assertTrue(reply.isError());
-    assertEquals("etcdserver: requested lease not found", reply.getError().getMessage());
-    assertTrue(reply.getError() instanceof EtcdException);
-    assertEquals(0, backend.syncedWrites);
+  void linearizableReadIsServedAfterTheEntriesBeforeItsReadIndex() throws Exception {
+    long readId = pending.nextId();
+    CompletableFuture<Message> read = pending.registerRead(readId, get("x"));
+    kit.run(new StoreActor.ApplyCommitted(List.of(putEntry(1, 77, "x", "seen")), List.of(new ReadState(readId, 1)), 2));
+    RangeResponse r = (RangeResponse) read.get();
+    assertEquals("seen", r.getKvs(0).getValue().toStringUtf8());
+  }
+
+  @Test
+  void serializableReadIsAnsweredFromTheLocalStore() {
+    kit.run(new StoreActor.ApplyCommitted(List.of(putEntry(1, 5, "s", "1")), List.of(), 2));
+    TestInbox<StatusReply<Message>> replies = TestInbox.create();
+    kit.run(new StoreActor.Read(get("s"), replies.getRef()));
+    RangeResponse r = (RangeResponse) replies.receiveMessage().getValue();
+    assertEquals(1, r.getCount());
+  }
+
+  @Test
+  void failedRequestAnswersWithTheEtcdErrorAndStillAdvancesTheIndex() {
+    long mine = pending.nextId();
+    CompletableFuture<Message> write = pending.registerWrite(mine);
+    InternalRaftRequest withLease = InternalRaftRequest.newBuilder()
+        .setHeader(RequestHeader.newBuilder().setID(mine))
+        .setPut(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).setLease(42)).build();
+    kit.run(new StoreActor.ApplyCommitted(List.of(LogEntry.normal(1, 2, withLease.toByteArray())), List.of(), 2));
+    assertTrue(write.isCompletedExceptionally());
+    assertEquals(1, state.applier().mvcc().consistentIndex());
+    assertFalse(state.applier().mvcc().hasPendingWrites(), "applied batches are written to the backend");
+  }
+
+  @Test
+  void snapshotDumpRestoresAnotherStoreToTheSameState() {
+    List<LogEntry> entries = new ArrayList<>();
+    for (int i = 1; i <= 20; i++) {
+      entries.add(putEntry(i, i, "key" + i, "v" + i));
+    }
+    kit.run(new StoreActor.ApplyCommitted(entries, List.of(), 2));
+    TestInbox<StoreActor.Dumped> dumped = TestInbox.create();
+    kit.run(new StoreActor.Dump(dumped.getRef()));
+
+    StoreState follower = new StoreState(new InMemoryBackend(), LeaseHooks.NONE, 0, 7, 10, new MemberDirectory());
+    BehaviorTestKit<StoreActor.Command> followerKit = BehaviorTestKit.create(StoreActor.create(follower, pending));
+    followerKit.run(new StoreActor.Restore(dumped.receiveMessage().data()));
+    assertEquals(21, follower.applier().mvcc().currentRevision());
+    assertEquals(20, follower.applier().mvcc().consistentIndex());
+    assertEquals("v7", follower.applier().mvcc().range(get("key7")).getKvs(0).getValue().toStringUtf8());
   }
 }

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * In-memory {@link RaftStorage} for tests: what a member has "fsynced". The harness writes each Ready into it
+ * In-memory {@link RaftStorage}: what a member has fsynced. A member keeps its log here (its WAL holds the
+ * durable copy); the test harness writes each Ready into it
  * before sending; a crashed member restarts from it and loses everything else.
  */
 public final class MemoryRaftStorage implements RaftStorage {

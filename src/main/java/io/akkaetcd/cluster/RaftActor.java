@@ -1,0 +1,298 @@
+package io.akkaetcd.cluster;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import com.google.protobuf.ByteString;
+import io.akkaetcd.cluster.proto.PeerMessage;
+import io.akkaetcd.errors.EtcdError;
+import io.akkaetcd.raft.InstallSnapshotRequest;
+import io.akkaetcd.raft.LogEntry;
+import io.akkaetcd.raft.MemoryRaftStorage;
+import io.akkaetcd.raft.ProposeResult;
+import io.akkaetcd.raft.RaftMessage;
+import io.akkaetcd.raft.RaftNode;
+import io.akkaetcd.raft.RaftStatus;
+import io.akkaetcd.raft.Ready;
+import io.akkaetcd.raft.Role;
+import io.akkaetcd.raft.Snapshot;
+import io.akkaetcd.store.PendingRequests;
+import io.akkaetcd.store.StoreActor;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Drives one member's {@link RaftNode}: a timer ticks it, peers' messages and local proposals step it,
+ * and each {@link Ready} is handled in the order the core's contract requires:
+ * <ol>
+ *   <li>persist entries, hard state and any snapshot through the {@link WalActor} (one synced write);</li>
+ *   <li>then send the messages to peers;</li>
+ *   <li>then hand committed entries and ready reads to the {@link StoreActor} (which applies them in order);</li>
+ *   <li>then advance.</li>
+ * </ol>
+ * While a Ready is being persisted the node keeps stepping and ticking; what that produces is picked up
+ * with the next Ready, so many proposals share one fsync (group commit).
+ */
+public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
+
+  public sealed interface Command {}
+
+  /** Propose a request this member registered under {@code requestId} in {@link PendingRequests}. */
+  public record Propose(byte[] data, long requestId) implements Command {}
+
+  /** Start a linearizable read registered under {@code requestId}. */
+  public record ReadIndex(long requestId) implements Command {}
+
+  public record FromPeer(PeerMessage message) implements Command {}
+
+  public record GetStatus(ActorRef<RaftView> replyTo) implements Command {}
+
+  /** Ask the leader to hand leadership to {@code targetId}; answered true once it has. */
+  public record TransferLeadership(long targetId, ActorRef<Boolean> replyTo) implements Command {}
+
+  /** What Maintenance.Status reports of Raft. */
+  public record RaftView(RaftStatus status, long appliedIndex) {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  private record Saved(Ready ready) implements Command {}
+
+  private record SnapshotDataReady(InstallSnapshotRequest request, byte[] data) implements Command {}
+
+  private record CheckpointDone(long appliedIndex) implements Command {}
+
+  private final RaftNode node;
+  private final MemoryRaftStorage storage;
+  private final ActorRef<WalActor.Command> wal;
+  private final ActorRef<StoreActor.Command> store;
+  private final PeerTransport peers;
+  private final PendingRequests pending;
+  private final long snapshotCount;
+  private final ActorRef<WalActor.Saved> savedAdapter;
+  private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
+  private Ready saving;
+  private long appliedIndex;
+  private long leaderId = RaftNode.NONE;
+  private boolean checkpointing;
+  private TransferLeadership transfer;
+  private int transferTicksLeft;
+
+  public static Behavior<Command> create(RaftNode node, MemoryRaftStorage storage, ActorRef<WalActor.Command> wal,
+      ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending,
+      Duration tickInterval, long snapshotCount) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval);
+      return new RaftActor(ctx, node, storage, wal, store, peers, pending, snapshotCount);
+    }));
+  }
+
+  private RaftActor(ActorContext<Command> ctx, RaftNode node, MemoryRaftStorage storage,
+      ActorRef<WalActor.Command> wal, ActorRef<StoreActor.Command> store, PeerTransport peers,
+      PendingRequests pending, long snapshotCount) {
+    super(ctx);
+    this.node = node;
+    this.storage = storage;
+    this.wal = wal;
+    this.store = store;
+    this.peers = peers;
+    this.pending = pending;
+    this.snapshotCount = snapshotCount;
+    this.appliedIndex = storage.snapshot().index();
+    this.savedAdapter = ctx.messageAdapter(WalActor.Saved.class, s -> new Saved(s.ready()));
+    this.checkpointAdapter = ctx.messageAdapter(StoreActor.Checkpointed.class,
+        c -> new CheckpointDone(c.appliedIndex()));
+    drive();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessage(Propose.class, this::onPropose)
+        .onMessage(ReadIndex.class, this::onReadIndex)
+        .onMessage(FromPeer.class, this::onFromPeer)
+        .onMessage(Saved.class, this::onSaved)
+        .onMessage(SnapshotDataReady.class, this::onSnapshotDataReady)
+        .onMessage(CheckpointDone.class, this::onCheckpointDone)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(TransferLeadership.class, this::onTransferLeadership)
+        .build();
+  }
+
+  private Behavior<Command> onTick() {
+    node.tick();
+    if (transfer != null && --transferTicksLeft <= 0) {
+      transfer.replyTo().tell(false);
+      transfer = null;
+    }
+    return drive();
+  }
+
+  private Behavior<Command> onPropose(Propose p) {
+    ProposeResult result = node.propose(p.data());
+    if (result instanceof ProposeResult.NotLeader notLeader) {
+      if (notLeader.leaderId() == RaftNode.NONE) {
+        pending.failWrite(p.requestId(), EtcdError.NO_LEADER.exception());
+      } else {
+        peers.send(notLeader.leaderId(), PeerMessage.newBuilder().setFrom(node.id()).setTo(notLeader.leaderId())
+            .setForwardedProposal(ByteString.copyFrom(p.data())).build());
+      }
+    } else if (result instanceof ProposeResult.Dropped) {
+      pending.failWrite(p.requestId(), EtcdError.LEADER_CHANGED.exception());
+    }
+    return drive();
+  }
+
+  private Behavior<Command> onReadIndex(ReadIndex r) {
+    if (!node.readIndex(r.requestId())) {
+      pending.failRead(r.requestId(), EtcdError.NO_LEADER.exception());
+    }
+    return drive();
+  }
+
+  private Behavior<Command> onFromPeer(FromPeer fromPeer) {
+    PeerMessage m = fromPeer.message();
+    if (m.hasForwardedProposal()) {
+      // Proposed on a member that thought we lead; if we no longer do, the origin times out.
+      node.propose(m.getForwardedProposal().toByteArray());
+    } else {
+      RaftMessage message = RaftCodec.decode(m);
+      if (message != null) {
+        node.step(message);
+      }
+    }
+    return drive();
+  }
+
+  /** Takes the next Ready if none is being persisted: persist first, or finish at once if nothing needs it. */
+  private Behavior<Command> drive() {
+    while (saving == null && node.hasReady()) {
+      Ready rd = node.ready();
+      if (rd.mustSync()) {
+        saving = rd;
+        wal.tell(new WalActor.Save(rd, savedAdapter));
+        return this;
+      }
+      finish(rd);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSaved(Saved saved) {
+    Ready rd = saved.ready();
+    if (rd.snapshot() != null) {
+      Snapshot s = rd.snapshot();
+      store.tell(new StoreActor.Restore(s.data()));
+      storage.applySnapshot(new Snapshot(s.index(), s.term(), s.configuration(), new byte[0]));
+      appliedIndex = Math.max(appliedIndex, s.index());
+    }
+    storage.append(rd.entries());
+    if (rd.hardState() != null) {
+      storage.setHardState(rd.hardState());
+    }
+    saving = null;
+    finish(rd);
+    return drive();
+  }
+
+  private void finish(Ready rd) {
+    for (RaftMessage m : rd.messages()) {
+      if (m instanceof InstallSnapshotRequest snap) {
+        sendSnapshot(snap);
+      } else {
+        peers.send(m.to(), RaftCodec.encode(m));
+      }
+    }
+    List<LogEntry> committed = rd.committedEntries();
+    if (!committed.isEmpty() || !rd.readStates().isEmpty()) {
+      store.tell(new StoreActor.ApplyCommitted(committed, rd.readStates(), node.term()));
+      if (!committed.isEmpty()) {
+        appliedIndex = committed.get(committed.size() - 1).index();
+      }
+    }
+    if (rd.softState() != null) {
+      onLeaderChange(rd.softState().leaderId(), rd.softState().role());
+    }
+    node.advance(rd);
+    maybeCheckpoint();
+  }
+
+  private void onLeaderChange(long newLeader, Role role) {
+    if (newLeader != leaderId) {
+      getContext().getLog().info("raft.node: {} elected leader {} at term {} (role {})",
+          Long.toHexString(node.id()), Long.toHexString(newLeader), node.term(), role);
+      if (leaderId != RaftNode.NONE) {
+        // The core drops reads pending at the old leader; fail them so clients retry at once.
+        pending.failAllReads(EtcdError.LEADER_CHANGED.exception());
+      }
+      leaderId = newLeader;
+    }
+    if (transfer != null && newLeader == transfer.targetId()) {
+      transfer.replyTo().tell(true);
+      transfer = null;
+    }
+  }
+
+  /** A snapshot travels with the store's current content, which covers at least the snapshot's index. */
+  private void sendSnapshot(InstallSnapshotRequest request) {
+    getContext().ask(StoreActor.Dumped.class, store, Duration.ofSeconds(60), StoreActor.Dump::new,
+        (dumped, failure) -> dumped != null
+            ? new SnapshotDataReady(request, dumped.data())
+            : new SnapshotDataReady(request, null));
+  }
+
+  private Behavior<Command> onSnapshotDataReady(SnapshotDataReady ready) {
+    InstallSnapshotRequest r = ready.request();
+    if (ready.data() == null) {
+      node.reportSnapshot(r.to(), false);
+    } else {
+      Snapshot s = r.snapshot();
+      InstallSnapshotRequest withData = new InstallSnapshotRequest(r.from(), r.to(), r.term(),
+          new Snapshot(s.index(), s.term(), s.configuration(), ready.data()));
+      node.reportSnapshot(r.to(), peers.send(r.to(), RaftCodec.encode(withData)));
+    }
+    return drive();
+  }
+
+  /** Every snapshot-count applied entries, make the store durable and drop the log it covers. */
+  private void maybeCheckpoint() {
+    if (!checkpointing && appliedIndex - storage.snapshot().index() >= snapshotCount) {
+      checkpointing = true;
+      store.tell(new StoreActor.Checkpoint(checkpointAdapter));
+    }
+  }
+
+  private Behavior<Command> onCheckpointDone(CheckpointDone done) {
+    checkpointing = false;
+    long index = Math.min(done.appliedIndex(), storage.lastIndex());
+    if (index > storage.snapshot().index()) {
+      storage.createSnapshot(index, node.status().configuration(), new byte[0]);
+      wal.tell(new WalActor.Compact(storage.snapshot()));
+      getContext().getLog().info("compacted raft log at index {}", index);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    get.replyTo().tell(new RaftView(node.status(), appliedIndex));
+    return this;
+  }
+
+  private Behavior<Command> onTransferLeadership(TransferLeadership t) {
+    if (node.leaderId() == t.targetId()) {
+      t.replyTo().tell(true);
+      return this;
+    }
+    if (node.role() != Role.LEADER || !node.transferLeadership(t.targetId())) {
+      t.replyTo().tell(false);
+      return this;
+    }
+    transfer = t;
+    transferTicksLeft = 30;
+    return drive();
+  }
+}

@@ -1,0 +1,43 @@
+package io.akkaetcd.store;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.akkaetcd.api.Member;
+import io.akkaetcd.mvcc.Backend;
+import io.akkaetcd.mvcc.WriteBatch;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Names and URLs of the cluster's members as they published them through Raft, kept in the backend
+ * under their own prefix ('c', etcd's "members" bucket) so a restart and a snapshot carry them. Read by
+ * the Cluster service from any thread; written only by the store actor as entries apply.
+ */
+public final class MemberDirectory {
+  private static final byte PREFIX = 'c';
+
+  private final Map<Long, Member> members = new ConcurrentHashMap<>();
+
+  public Member get(long id) {
+    return members.get(id);
+  }
+
+  void load(Backend backend) {
+    members.clear();
+    backend.scan(new byte[] {PREFIX}, new byte[] {PREFIX + 1}, (k, v) -> {
+      try {
+        Member m = Member.parseFrom(v);
+        members.put(m.getID(), m);
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("corrupt member record", e);
+      }
+    });
+  }
+
+  void put(Backend backend, Member member) {
+    members.put(member.getID(), member);
+    WriteBatch batch = new WriteBatch();
+    batch.put(ByteBuffer.allocate(9).put(PREFIX).putLong(member.getID()).array(), member.toByteArray());
+    backend.write(batch, false);
+  }
+}

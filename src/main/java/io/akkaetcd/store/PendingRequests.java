@@ -1,0 +1,76 @@
+package io.akkaetcd.store;
+
+import com.google.protobuf.Message;
+import io.akkaetcd.api.RangeRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Requests this member is waiting on, by request ID (etcd's wait registry). The front registers a
+ * request before proposing it; the store actor completes it when the request's log entry is applied
+ * here (or, for a linearizable read, when its read index has been applied). Every member applies every
+ * entry; only the member that registered the ID answers.
+ */
+public final class PendingRequests {
+  /** A linearizable read: served against the store once the read index is applied. */
+  public record Read(RangeRequest request, CompletableFuture<Message> future) {}
+
+  private final ConcurrentHashMap<Long, CompletableFuture<Message>> writes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, Read> reads = new ConcurrentHashMap<>();
+  private final long prefix;
+  private final AtomicLong counter = new AtomicLong();
+
+  /**
+   * IDs are unique across members and restarts as etcd makes them: the member's low 16 bits, then 40
+   * bits of the start time in milliseconds, then a counter.
+   */
+  public PendingRequests(long memberId, long startMillis) {
+    this.prefix = ((memberId & 0xffffL) << 48) | ((startMillis & 0xff_ffff_ffffL) << 8);
+  }
+
+  public long nextId() {
+    return prefix + counter.incrementAndGet();
+  }
+
+  public CompletableFuture<Message> registerWrite(long id) {
+    CompletableFuture<Message> f = new CompletableFuture<>();
+    writes.put(id, f);
+    f.whenComplete((r, e) -> writes.remove(id));
+    return f;
+  }
+
+  public CompletableFuture<Message> registerRead(long id, RangeRequest request) {
+    CompletableFuture<Message> f = new CompletableFuture<>();
+    reads.put(id, new Read(request, f));
+    f.whenComplete((r, e) -> reads.remove(id));
+    return f;
+  }
+
+  /** The write waiting for {@code id} here, or null if another member proposed it (or it timed out). */
+  public CompletableFuture<Message> write(long id) {
+    return writes.get(id);
+  }
+
+  public Read read(long id) {
+    return reads.get(id);
+  }
+
+  public void failWrite(long id, Throwable cause) {
+    CompletableFuture<Message> f = writes.get(id);
+    if (f != null) {
+      f.completeExceptionally(cause);
+    }
+  }
+
+  public void failAllReads(Throwable cause) {
+    reads.values().forEach(r -> r.future().completeExceptionally(cause));
+  }
+
+  public void failRead(long id, Throwable cause) {
+    Read r = reads.get(id);
+    if (r != null) {
+      r.future().completeExceptionally(cause);
+    }
+  }
+}
