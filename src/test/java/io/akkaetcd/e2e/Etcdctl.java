@@ -19,7 +19,9 @@ final class Etcdctl {
     command.add(BINARY);
     command.add("--endpoints=" + endpoint);
     command.add("--dial-timeout=5s");
-    command.add("--command-timeout=10s");
+    if (List.of(args).stream().noneMatch(a -> a.startsWith("--command-timeout"))) {
+      command.add("--command-timeout=10s");
+    }
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("ETCDCTL_API", "3");

@@ -16,30 +16,49 @@ import java.util.concurrent.TimeUnit;
  * bin/etcd is told not to rebuild: the test run has just compiled everything.
  */
 final class ProcessMember implements AutoCloseable {
+  private final String name;
   private final Path dataDir;
   private final int clientPort;
   private final int peerPort;
+  private final String initialCluster;
   private Process process;
   private final StringBuffer output = new StringBuffer();
 
+  /** A lone member. */
   ProcessMember(Path dataDir, int clientPort, int peerPort) {
+    this("default", dataDir, clientPort, peerPort, "default=http://127.0.0.1:" + peerPort);
+  }
+
+  ProcessMember(String name, Path dataDir, int clientPort, int peerPort, String initialCluster) {
+    this.name = name;
     this.dataDir = dataDir;
     this.clientPort = clientPort;
     this.peerPort = peerPort;
+    this.initialCluster = initialCluster;
   }
 
+  /** Starts the member and waits until it is ready (published through Raft). */
   void start() throws Exception {
+    launch();
+    awaitReady();
+  }
+
+  private CountDownLatch ready;
+
+  /** Starts the process without waiting: a member of a new cluster is ready only once a quorum is up. */
+  void launch() throws Exception {
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
     List<String> command = new ArrayList<>(List.of(Path.of("bin/etcd").toAbsolutePath().toString(),
-        "--name", "default", "--data-dir", dataDir.toString(),
+        "--name", name, "--data-dir", dataDir.toString(),
         "--listen-client-urls", client, "--advertise-client-urls", client,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "default=" + peer));
+        "--initial-cluster", initialCluster));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("AKKA_ETCD_SKIP_BUILD", "1");
     process = pb.start();
     CountDownLatch ready = new CountDownLatch(1);
+    this.ready = ready;
     Process p = process;
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -55,10 +74,30 @@ final class ProcessMember implements AutoCloseable {
     }, "member-log");
     reader.setDaemon(true);
     reader.start();
+  }
+
+  void awaitReady() throws Exception {
     if (!ready.await(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IllegalStateException("member did not become ready:\n" + output);
+      throw new IllegalStateException("member " + name + " did not become ready:\n" + output);
     }
+  }
+
+  /** SIGSTOP: the process stays, but neither answers nor sends (a member cut off for real). */
+  void pause() throws Exception {
+    signal("-STOP");
+  }
+
+  void resume() throws Exception {
+    signal("-CONT");
+  }
+
+  private void signal(String sig) throws Exception {
+    new ProcessBuilder("kill", sig, Long.toString(process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  String name() {
+    return name;
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */

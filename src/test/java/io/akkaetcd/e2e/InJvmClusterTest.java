@@ -1,0 +1,82 @@
+package io.akkaetcd.e2e;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.server.EtcdServer;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Three members as actor systems in one JVM, talking over Artery on loopback. */
+class InJvmClusterTest {
+
+  private static ByteSequence bs(String s) {
+    return ByteSequence.from(s, UTF_8);
+  }
+
+  @Test
+  void threeMembersElectOneLeaderAndReplicateWritesToAll() throws Exception {
+    Path root = Files.createTempDirectory("akka-etcd-cluster");
+    int[] peerPorts = {RealEtcd.freePort(), RealEtcd.freePort(), RealEtcd.freePort()};
+    String initialCluster = "infra0=http://127.0.0.1:" + peerPorts[0] + ",infra1=http://127.0.0.1:" + peerPorts[1]
+        + ",infra2=http://127.0.0.1:" + peerPorts[2];
+    List<EtcdServer> members = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        Map<String, Object> s = new HashMap<>();
+        s.put("akka-etcd.name", "infra" + i);
+        s.put("akka-etcd.data-dir", root.resolve("infra" + i).toString());
+        s.put("akka-etcd.listen-client-urls", "http://127.0.0.1:0");
+        s.put("akka-etcd.listen-peer-urls", "http://127.0.0.1:" + peerPorts[i]);
+        s.put("akka-etcd.initial-advertise-peer-urls", "http://127.0.0.1:" + peerPorts[i]);
+        s.put("akka-etcd.initial-cluster", initialCluster);
+        Config config = ConfigFactory.parseMap(s).withFallback(ConfigFactory.load());
+        members.add(EtcdServer.start(MemberConfig.from(config), config));
+      }
+      CompletableFuture.allOf(members.stream().map(m -> m.ready().toCompletableFuture())
+          .toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+      // Write through each member in turn (followers forward to the leader), read from all.
+      for (int i = 0; i < 30; i++) {
+        EtcdServer through = members.get(i % 3);
+        try (Client c = Client.builder().endpoints("http://127.0.0.1:" + through.clientPort()).build()) {
+          c.getKVClient().put(bs("c/" + i), bs("v" + i)).get(10, TimeUnit.SECONDS);
+        }
+      }
+      for (EtcdServer m : members) {
+        try (Client c = Client.builder().endpoints("http://127.0.0.1:" + m.clientPort()).build()) {
+          var all = c.getKVClient().get(bs("c/"), GetOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS);
+          assertEquals(30, all.getCount(), "a linearizable read on every member sees every acknowledged write");
+          assertEquals(31, all.getHeader().getRevision());
+          var members3 = c.getClusterClient().listMember().get(10, TimeUnit.SECONDS).getMembers();
+          assertEquals(3, members3.size());
+          assertTrue(members3.stream().allMatch(mm -> !mm.getClientURIs().isEmpty()),
+              "every member published its client URLs");
+        }
+      }
+    } finally {
+      for (EtcdServer m : members) {
+        m.close();
+      }
+      try (Stream<Path> files = Files.walk(root)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
