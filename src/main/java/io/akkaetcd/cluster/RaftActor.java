@@ -10,6 +10,8 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import com.google.protobuf.ByteString;
 import io.akkaetcd.cluster.proto.PeerMessage;
 import io.akkaetcd.errors.EtcdError;
+import io.akkaetcd.raft.ConfChange;
+import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.raft.InstallSnapshotRequest;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.MemoryRaftStorage;
@@ -54,6 +56,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   /** Ask the leader to hand leadership to {@code targetId}; answered true once it has. */
   public record TransferLeadership(long targetId, ActorRef<Boolean> replyTo) implements Command {}
 
+  /** Propose a membership change; answered true once it has taken effect here, false if refused or timed out. */
+  public record ProposeConfChange(ConfChange change, ActorRef<Boolean> replyTo) implements Command {}
+
   /** What Maintenance.Status reports of Raft. */
   public record RaftView(RaftStatus status, long appliedIndex) {}
 
@@ -80,6 +85,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private boolean checkpointing;
   private TransferLeadership transfer;
   private int transferTicksLeft;
+  private ProposeConfChange confChange;
+  private int confChangeTicksLeft;
 
   public static Behavior<Command> create(RaftNode node, MemoryRaftStorage storage, ActorRef<WalActor.Command> wal,
       ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending,
@@ -120,6 +127,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         .onMessage(CheckpointDone.class, this::onCheckpointDone)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(TransferLeadership.class, this::onTransferLeadership)
+        .onMessage(ProposeConfChange.class, this::onProposeConfChange)
         .build();
   }
 
@@ -128,6 +136,10 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     if (transfer != null && --transferTicksLeft <= 0) {
       transfer.replyTo().tell(false);
       transfer = null;
+    }
+    if (confChange != null && --confChangeTicksLeft <= 0) {
+      confChange.replyTo().tell(false);
+      confChange = null;
     }
     return drive();
   }
@@ -159,6 +171,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     if (m.hasForwardedProposal()) {
       // Proposed on a member that thought we lead; if we no longer do, the origin times out.
       node.propose(m.getForwardedProposal().toByteArray());
+    } else if (m.hasForwardedConfChange()) {
+      node.proposeConfChange(ConfChange.decode(m.getForwardedConfChange().toByteArray()));
     } else {
       RaftMessage message = RaftCodec.decode(m);
       if (message != null) {
@@ -218,7 +232,38 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       onLeaderChange(rd.softState().leaderId(), rd.softState().role());
     }
     node.advance(rd);
+    if (confChange != null && inEffect(confChange.change())) {
+      confChange.replyTo().tell(true);
+      confChange = null;
+    }
     maybeCheckpoint();
+  }
+
+  private boolean inEffect(ConfChange cc) {
+    Configuration conf = node.status().configuration();
+    return switch (cc.type()) {
+      case ADD_VOTER -> conf.isVoter(cc.nodeId());
+      case ADD_LEARNER -> conf.isLearner(cc.nodeId());
+      case REMOVE_NODE -> !conf.contains(cc.nodeId());
+    };
+  }
+
+  private Behavior<Command> onProposeConfChange(ProposeConfChange p) {
+    if (confChange != null) {
+      p.replyTo().tell(false);
+      return this;
+    }
+    ProposeResult result = node.proposeConfChange(p.change());
+    if (result instanceof ProposeResult.NotLeader notLeader && notLeader.leaderId() != RaftNode.NONE) {
+      peers.send(notLeader.leaderId(), PeerMessage.newBuilder().setFrom(node.id()).setTo(notLeader.leaderId())
+          .setForwardedConfChange(ByteString.copyFrom(p.change().encode())).build());
+    } else if (!(result instanceof ProposeResult.Accepted)) {
+      p.replyTo().tell(false);
+      return this;
+    }
+    confChange = p;
+    confChangeTicksLeft = 50;
+    return drive();
   }
 
   private void onLeaderChange(long newLeader, Role role) {

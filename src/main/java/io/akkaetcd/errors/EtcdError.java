@@ -27,7 +27,12 @@ public enum EtcdError {
   PERMISSION_DENIED("PERMISSION_DENIED", "etcdserver: permission denied"),
   INVALID_AUTH_TOKEN("UNAUTHENTICATED", "etcdserver: invalid auth token"),
   LEARNER_NOT_SUPPORTED("FAILED_PRECONDITION", "etcdserver: rpc not supported for learner"),
-  WATCH_CANCELED("CANCELED", "etcdserver: watch canceled");
+  WATCH_CANCELED("CANCELED", "etcdserver: watch canceled"),
+  MEMBER_NOT_FOUND("NOT_FOUND", "etcdserver: member not found"),
+  PEER_URL_EXIST("FAILED_PRECONDITION", "etcdserver: Peer URLs already exists"),
+  MEMBER_NOT_LEARNER("FAILED_PRECONDITION", "etcdserver: can only promote a learner member"),
+  LEARNER_NOT_READY("FAILED_PRECONDITION", "etcdserver: can only promote a learner member which is in sync with leader"),
+  UNHEALTHY("UNAVAILABLE", "etcdserver: unhealthy cluster");
 
   /** Name of the gRPC status code, as in {@code io.grpc.Status.Code}. */
   public final String grpcCode;

@@ -88,6 +88,12 @@ public final class EtcdServer implements AutoCloseable {
       ActorRef<WalActor.Command> walActor = ctx.spawn(WalActor.create(wal), "wal", DispatcherSelector.blocking());
       PeerTransport peers = new PeerTransport(ctx.getSystem().classicSystem());
       layout.peers().forEach(peers::addPeer);
+      // Members added later become reachable once their URLs are applied through Raft.
+      directory.onMember(m -> {
+        if (m.getID() != layout.memberId() && m.getPeerURLsCount() > 0) {
+          peers.addPeer(m.getID(), m.getPeerURLsList().stream().map(URI::create).toList());
+        }
+      });
       RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
       ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(node, raftState.storage(), walActor, store,
           peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount()), "raft");
@@ -104,7 +110,8 @@ public final class EtcdServer implements AutoCloseable {
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
           .service(KV.class, new KvService(storeClient, config.maxTxnOps()))
           .service(Maintenance.class, new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout))
-          .service(Cluster.class, new ClusterService(refs.raft(), system.scheduler(), layout, directory))
+          .service(Cluster.class, new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
+              config.initialClusterToken()))
           .build(http, materializer, config.maxRequestBytes());
 
       List<ServerBinding> bindings = new ArrayList<>();

@@ -17,6 +17,13 @@ public final class MemberDirectory {
   private static final byte PREFIX = 'c';
 
   private final Map<Long, Member> members = new ConcurrentHashMap<>();
+  private volatile java.util.function.Consumer<Member> listener = m -> {};
+
+  /** Told of every member record as it is loaded or applied (the peer transport learns addresses so). */
+  public void onMember(java.util.function.Consumer<Member> listener) {
+    this.listener = listener;
+    members.values().forEach(listener);
+  }
 
   public Member get(long id) {
     return members.get(id);
@@ -28,6 +35,7 @@ public final class MemberDirectory {
       try {
         Member m = Member.parseFrom(v);
         members.put(m.getID(), m);
+        listener.accept(m);
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException("corrupt member record", e);
       }
@@ -36,6 +44,7 @@ public final class MemberDirectory {
 
   void put(Backend backend, Member member) {
     members.put(member.getID(), member);
+    listener.accept(member);
     WriteBatch batch = new WriteBatch();
     batch.put(ByteBuffer.allocate(9).put(PREFIX).putLong(member.getID()).array(), member.toByteArray());
     backend.write(batch, false);

@@ -15,7 +15,7 @@ final class ProcessCluster implements AutoCloseable {
   final List<ProcessMember> members = new ArrayList<>();
   private final Path root;
 
-  ProcessCluster(int size) throws Exception {
+  ProcessCluster(int size, String... flags) throws Exception {
     root = Files.createTempDirectory("akka-etcd-procs");
     int[] clientPorts = new int[size];
     int[] peerPorts = new int[size];
@@ -29,7 +29,7 @@ final class ProcessCluster implements AutoCloseable {
     }
     for (int i = 0; i < size; i++) {
       members.add(new ProcessMember("infra" + (i + 1), root.resolve("infra" + (i + 1)), clientPorts[i], peerPorts[i],
-          initial.toString()));
+          initial.toString()).withFlags(flags));
     }
   }
 
@@ -40,6 +40,14 @@ final class ProcessCluster implements AutoCloseable {
     for (ProcessMember m : members) {
       m.awaitReady();
     }
+  }
+
+  Path root() {
+    return root;
+  }
+
+  String initialCluster() {
+    return members.stream().map(m -> m.name() + "=" + m.peerUrl()).collect(Collectors.joining(","));
   }
 
   String endpoints() {

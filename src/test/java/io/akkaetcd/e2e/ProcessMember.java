@@ -23,6 +23,7 @@ final class ProcessMember implements AutoCloseable {
   private final String initialCluster;
   private Process process;
   private final StringBuffer output = new StringBuffer();
+  private final List<String> extraFlags = new ArrayList<>();
 
   /** A lone member. */
   ProcessMember(Path dataDir, int clientPort, int peerPort) {
@@ -35,6 +36,12 @@ final class ProcessMember implements AutoCloseable {
     this.clientPort = clientPort;
     this.peerPort = peerPort;
     this.initialCluster = initialCluster;
+  }
+
+  /** More etcd flags for every later start. */
+  ProcessMember withFlags(String... flags) {
+    extraFlags.addAll(List.of(flags));
+    return this;
   }
 
   /** Starts the member and waits until it is ready (published through Raft). */
@@ -54,6 +61,7 @@ final class ProcessMember implements AutoCloseable {
         "--listen-client-urls", client, "--advertise-client-urls", client,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
         "--initial-cluster", initialCluster));
+    command.addAll(extraFlags);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("AKKA_ETCD_SKIP_BUILD", "1");
     process = pb.start();
@@ -98,6 +106,10 @@ final class ProcessMember implements AutoCloseable {
 
   String name() {
     return name;
+  }
+
+  String peerUrl() {
+    return "http://127.0.0.1:" + peerPort;
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
