@@ -163,6 +163,8 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
 
   private Behavior<Command> onRestore(Restore command) {
     state.restore(command.data());
+    getContext().getLog().info("restored the store from a leader's snapshot: applied index {}, revision {}",
+        state.applier().mvcc().consistentIndex(), state.applier().mvcc().currentRevision());
     return this;
   }
 
