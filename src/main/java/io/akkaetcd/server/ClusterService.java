@@ -166,10 +166,12 @@ public final class ClusterService implements Cluster {
     return CompletableFuture.failedFuture(error.exception());
   }
 
+  /** Ordered by ID as unsigned numbers, as etcd lists them. */
   private List<Member> members(Configuration conf) {
     List<Member> out = new ArrayList<>();
     conf.voters().forEach(id -> out.add(describe(id, false)));
     conf.learners().forEach(id -> out.add(describe(id, true)));
+    out.sort((a, b) -> Long.compareUnsigned(a.getID(), b.getID()));
     return out;
   }
 

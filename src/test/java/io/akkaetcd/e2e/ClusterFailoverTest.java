@@ -80,7 +80,8 @@ class ClusterFailoverTest {
               b = ProcessCluster.leaderSeenBy(m);
             }
           }
-          if (a == b && a > 0 && a != leaderId) {
+          // IDs are unsigned 64-bit: half of them are negative as a long. -1 means "no answer".
+          if (a == b && a != 0 && a != -1 && a != leaderId) {
             newLeader = a;
             break;
           }

@@ -15,11 +15,34 @@ import org.junit.jupiter.api.Test;
  */
 class MembershipTest {
 
+  private static String firstOther(String statusJson, String leader) {
+    Matcher ids = Pattern.compile("\"member_id\":(\\d+)").matcher(statusJson);
+    while (ids.find()) {
+      if (!ids.group(1).equals(leader)) {
+        return ids.group(1);
+      }
+    }
+    throw new AssertionError("no follower in " + statusJson);
+  }
+
   @Test
   void learnerJoinsCatchesUpIsPromotedAndRemoved() throws Exception {
     try (ProcessCluster cluster = new ProcessCluster(3)) {
       cluster.start();
       String ep = cluster.members.get(0).endpoint();
+
+      // etcdctl dials each member as given ("http://..."), which is what --cluster and move-leader need.
+      Etcdctl.Result status = Etcdctl.run(ep, null, "endpoint", "status", "--cluster", "-w", "json");
+      assertEquals(0, status.exitCode(), status.stderr());
+      Matcher leaders = Pattern.compile("\"leader\":(\\d+)").matcher(status.stdout());
+      assertTrue(leaders.find(), status.stdout());
+      String follower = Long.toHexString(Long.parseUnsignedLong(firstOther(status.stdout(), leaders.group(1))));
+      Etcdctl.Result moved = Etcdctl.run(ep, null, "move-leader", follower,
+          "--endpoints=" + cluster.endpoints());
+      assertEquals(0, moved.exitCode(), moved.stderr());
+      assertTrue(moved.stdout().contains("Leadership transferred from"), moved.stdout());
+      assertEquals(Long.parseUnsignedLong(follower, 16), ProcessCluster.leaderSeenBy(cluster.members.get(0)));
+
       for (int i = 0; i < 20; i++) {
         assertEquals(0, Etcdctl.run(ep, null, "put", "m/" + i, "v" + i).exitCode());
       }

@@ -58,21 +58,37 @@ final class ProcessCluster implements AutoCloseable {
     return Client.builder().endpoints(members.stream().map(ProcessMember::endpoint).toArray(String[]::new)).build();
   }
 
-  /** The member that the given member believes leads, by asking it for Maintenance.Status; -1 if none. */
+  /** The member that the given member believes leads (Maintenance.Status through etcdctl); -1 if it does not answer. */
   static long leaderSeenBy(ProcessMember m) {
-    try (Client c = Client.builder().endpoints(m.endpoint()).build()) {
-      return c.getMaintenanceClient().statusMember(m.endpoint()).get(2, TimeUnit.SECONDS).getLeader();
-    } catch (Exception e) {
-      return -1;
-    }
+    return statusField(m, "leader", "2s");
   }
 
   static long memberIdOf(ProcessMember m) {
-    try (Client c = Client.builder().endpoints(m.endpoint()).build()) {
-      return c.getMaintenanceClient().statusMember(m.endpoint()).get(5, TimeUnit.SECONDS).getHeader().getMemberId();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    Etcdctl.Result r = Etcdctl.run(m.endpoint(), null, "--command-timeout=10s", "endpoint", "status", "-w", "json");
+    long id = parseField(r, "member_id");
+    if (id == -1) {
+      throw new IllegalStateException(m.name() + " did not answer Status: " + r);
     }
+    return id;
+  }
+
+  private static long statusField(ProcessMember m, String field, String timeout) {
+    return parseField(Etcdctl.run(m.endpoint(), null, "--command-timeout=" + timeout, "endpoint", "status", "-w", "json"),
+        field);
+  }
+
+  private static long parseField(Etcdctl.Result r, String field) {
+    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(r.stdout());
+    return r.exitCode() == 0 && matcher.find() ? Long.parseUnsignedLong(matcher.group(1)) : -1;
+  }
+
+  /** Every member's log, for a failure message. */
+  String logs() {
+    StringBuilder b = new StringBuilder();
+    for (ProcessMember m : members) {
+      b.append("==== ").append(m.name()).append('\n').append(m.output());
+    }
+    return b.toString();
   }
 
   @Override
@@ -80,6 +96,10 @@ final class ProcessCluster implements AutoCloseable {
     for (ProcessMember m : members) {
       m.close();
     }
+    // Kept for a failed run's diagnosis: target/cluster-logs/<dir>.log
+    java.nio.file.Path logDir = java.nio.file.Path.of("target", "cluster-logs");
+    Files.createDirectories(logDir);
+    Files.writeString(logDir.resolve(root.getFileName() + ".log"), logs());
     try (Stream<Path> files = Files.walk(root)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
