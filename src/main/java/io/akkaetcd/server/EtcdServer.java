@@ -15,8 +15,26 @@ import io.akkaetcd.api.Maintenance;
 import io.akkaetcd.api.Member;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
-import io.akkaetcd.mvcc.LeaseHooks;
+import akka.actor.typed.Props;
+import io.akkaetcd.api.Lease;
+import io.akkaetcd.api.LeaseHandlerFactory;
+import io.akkaetcd.api.Watch;
+import io.akkaetcd.api.WatchHandlerFactory;
+import io.akkaetcd.grpc.StreamingGrpcHandlers;
+import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.mvcc.MvccStore;
+import io.akkaetcd.server.lease.LeaseExpiryActor;
+import io.akkaetcd.server.lease.LeaseService;
+import io.akkaetcd.server.lease.LeaseWiring;
+import io.akkaetcd.server.lease.Leadership;
+import io.akkaetcd.server.watch.WatchContext;
+import io.akkaetcd.server.watch.WatchHub;
+import io.akkaetcd.server.watch.WatchService;
+import io.akkaetcd.server.watch.WatchSettings;
+import io.akkaetcd.store.LeaseApplier;
+import io.akkaetcd.store.WatchFeed;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import io.akkaetcd.storage.LevelDbBackend;
 import io.akkaetcd.store.Applier;
 import io.akkaetcd.store.StoreActor;
@@ -64,17 +82,34 @@ public final class EtcdServer implements AutoCloseable {
     long clusterId = MemberIdentity.clusterId(memberIds);
 
     LevelDbBackend backend = LevelDbBackend.open(config.dataDir().resolve("member").resolve("kv"));
-    MvccStore mvcc = MvccStore.open(backend, LeaseHooks.NONE);
-    Applier applier = new Applier(mvcc, backend, config.quotaBackendBytes(), clusterId, memberId);
+    // Leases first, so that the store can re-attach each live key to its lease as it reopens.
+    LongSupplier clock = () -> System.nanoTime() / 1_000_000;
+    Lessor lessor = LeaseWiring.openLessor(backend, config, clock.getAsLong());
+    MvccStore mvcc = MvccStore.open(backend, lessor);
+    // A lone member leads from the start; etcd's new leader extends every lease by an election
+    // timeout. With Raft, promote/demote follow the member's role instead.
+    lessor.promote(clock.getAsLong(), config.electionTimeoutMs());
+    Applier applier = new Applier(mvcc, backend, config.quotaBackendBytes(), clusterId, memberId,
+        new LeaseApplier(lessor, mvcc, clock));
 
     CompletableFuture<ActorRef<StoreActor.Command>> storeRef = new CompletableFuture<>();
+    CompletableFuture<ActorRef<WatchFeed>> hubRef = new CompletableFuture<>();
+    AtomicLong hubRevision = new AtomicLong(mvcc.currentRevision());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-      storeRef.complete(ctx.spawn(StoreActor.create(applier), "store"));
+      ActorRef<WatchFeed> hub = ctx.spawn(WatchHub.create(storeRef::join, hubRevision), "watch-hub");
+      hubRef.complete(hub);
+      storeRef.complete(ctx.spawn(StoreActor.create(applier, hub), "store"));
       return Behaviors.empty();
     }), "akka-etcd", akkaConfig);
     try {
       ActorRef<StoreActor.Command> store = storeRef.get(10, TimeUnit.SECONDS);
       StoreClient storeClient = new StoreClient(store, system.scheduler(), REQUEST_TIMEOUT);
+      system.systemActorOf(LeaseExpiryActor.create(storeClient, Leadership.ALWAYS, Duration.ofMillis(500)),
+          "lease-expiry", Props.empty());
+      WatchContext watchContext = new WatchContext(hubRef.get(10, TimeUnit.SECONDS), hubRevision,
+          WatchSettings.from(akkaConfig, config.maxRequestBytes()), applier::header);
+      LeaseService leaseService = new LeaseService(storeClient);
+      WatchService watchService = new WatchService(system, watchContext);
       Member self = Member.newBuilder().setID(memberId).setName(config.name())
           .addAllPeerURLs(config.initialAdvertisePeerUrls().stream().map(URI::toString).toList())
           .addAllClientURLs(config.advertiseClientUrls().stream().map(URI::toString).toList())
@@ -82,11 +117,18 @@ public final class EtcdServer implements AutoCloseable {
 
       Materializer materializer = Materializer.matFromSystem(system);
       HttpEndpoints http = new HttpEndpoints(storeClient, store, system.scheduler(), clusterId, memberId);
+      StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
+          .service(Watch.name, WatchHandlerFactory.partial(watchService, Watch.name, materializer,
+              StreamingGrpcHandlers.errors(), system))
+          .service(Lease.name, LeaseHandlerFactory.partial(leaseService, Lease.name, materializer,
+              StreamingGrpcHandlers.errors(), system))
+          .build(http);
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
           .service(KV.class, new KvService(storeClient, config.maxTxnOps()))
           .service(Maintenance.class, new MaintenanceService(store, system.scheduler(), clusterId, memberId))
           .service(Cluster.class, new ClusterService(clusterId, self))
-          .build(http, materializer, config.maxRequestBytes());
+          .service(Lease.class, leaseService)
+          .build(streaming, materializer, config.maxRequestBytes());
 
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {

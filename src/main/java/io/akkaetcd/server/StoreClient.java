@@ -5,9 +5,11 @@ import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
 import com.google.protobuf.Message;
 import io.akkaetcd.api.InternalRaftRequest;
+import io.akkaetcd.store.Applier;
 import io.akkaetcd.store.StoreActor;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /** How services reach the store actor: one ask per request. */
 public final class StoreClient {
@@ -25,6 +27,17 @@ public final class StoreClient {
   public <R extends Message> CompletionStage<R> submit(InternalRaftRequest request) {
     return AskPattern.<StoreActor.Command, Message>askWithStatus(
             store, replyTo -> new StoreActor.Apply(request, replyTo), timeout, scheduler)
+        .thenApply(m -> (R) m);
+  }
+
+  /**
+   * A read of state the store actor owns (leases), or a leader-local change (a lease renew), served
+   * without the log. The function runs inside the store actor.
+   */
+  @SuppressWarnings("unchecked")
+  public <R extends Message> CompletionStage<R> query(Function<Applier, R> query) {
+    return AskPattern.<StoreActor.Command, Message>askWithStatus(
+            store, replyTo -> new StoreActor.Query(query::apply, replyTo), timeout, scheduler)
         .thenApply(m -> (R) m);
   }
 }

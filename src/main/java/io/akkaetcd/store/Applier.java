@@ -22,8 +22,16 @@ public final class Applier {
   private final Backend backend;
   private final long quotaBackendBytes;
   private final ResponseHeader identity;
+  /** Null when the member serves no leases (tests of the KV path alone). */
+  private final LeaseApplier leases;
 
   public Applier(MvccStore mvcc, Backend backend, long quotaBackendBytes, long clusterId, long memberId) {
+    this(mvcc, backend, quotaBackendBytes, clusterId, memberId, null);
+  }
+
+  public Applier(MvccStore mvcc, Backend backend, long quotaBackendBytes, long clusterId, long memberId,
+      LeaseApplier leases) {
+    this.leases = leases;
     this.mvcc = mvcc;
     this.backend = backend;
     this.quotaBackendBytes = quotaBackendBytes;
@@ -33,6 +41,14 @@ public final class Applier {
 
   public MvccStore mvcc() {
     return mvcc;
+  }
+
+  /** The lease state machine; throws if this applier was built without one. */
+  public LeaseApplier leases() {
+    if (leases == null) {
+      throw new IllegalStateException("this applier serves no leases");
+    }
+    return leases;
   }
 
   public long backendSizeBytes() {
@@ -63,6 +79,16 @@ public final class Applier {
     if (request.hasCompaction()) {
       CompactionResponse r = mvcc.compact(request.getCompaction());
       return r.toBuilder().setHeader(header(r.getHeader())).build();
+    }
+    if (request.hasLeaseGrant()) {
+      checkQuota();
+      return leases().grant(request.getLeaseGrant()).toBuilder().setHeader(header(mvcc.currentRevision())).build();
+    }
+    if (request.hasLeaseRevoke()) {
+      return leases().revoke(request.getLeaseRevoke()).toBuilder().setHeader(header(mvcc.currentRevision())).build();
+    }
+    if (request.hasLeaseCheckpoint()) {
+      return leases().checkpoint(request.getLeaseCheckpoint()).toBuilder().setHeader(header(mvcc.currentRevision())).build();
     }
     throw new IllegalArgumentException("request not supported yet: " + request);
   }
