@@ -16,7 +16,12 @@ import io.akkaetcd.api.Member;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
 import akka.actor.typed.Props;
+import io.akkaetcd.api.Election;
+import io.akkaetcd.api.ElectionHandlerFactory;
 import io.akkaetcd.api.Lease;
+import io.akkaetcd.api.Lock;
+import io.akkaetcd.server.concurrency.ElectionService;
+import io.akkaetcd.server.concurrency.LockService;
 import io.akkaetcd.api.LeaseHandlerFactory;
 import io.akkaetcd.api.Watch;
 import io.akkaetcd.api.WatchHandlerFactory;
@@ -116,18 +121,23 @@ public final class EtcdServer implements AutoCloseable {
           .build();
 
       Materializer materializer = Materializer.matFromSystem(system);
+      ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
       HttpEndpoints http = new HttpEndpoints(storeClient, store, system.scheduler(), clusterId, memberId);
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
           .service(Watch.name, WatchHandlerFactory.partial(watchService, Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
           .service(Lease.name, LeaseHandlerFactory.partial(leaseService, Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
+          .service(Election.name, ElectionHandlerFactory.partial(electionService, Election.name,
+              materializer, StreamingGrpcHandlers.errors(), system))
           .build(http);
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
           .service(KV.class, new KvService(storeClient, config.maxTxnOps()))
           .service(Maintenance.class, new MaintenanceService(store, system.scheduler(), clusterId, memberId))
           .service(Cluster.class, new ClusterService(clusterId, self))
           .service(Lease.class, leaseService)
+          .service(Lock.class, LockService.create(storeClient, watchService, materializer))
+          .service(Election.class, electionService)
           .build(streaming, materializer, config.maxRequestBytes());
 
       List<ServerBinding> bindings = new ArrayList<>();
