@@ -26,6 +26,7 @@ import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Drives one member's {@link RaftNode}: a timer ticks it, peers' messages and local proposals step it,
@@ -77,6 +78,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private final PeerTransport peers;
   private final PendingRequests pending;
   private final long snapshotCount;
+  private final long electionTimeoutMillis;
+  private final AtomicBoolean leading;
   private final ActorRef<WalActor.Saved> savedAdapter;
   private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
   private Ready saving;
@@ -90,17 +93,22 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   public static Behavior<Command> create(RaftNode node, MemoryRaftStorage storage, ActorRef<WalActor.Command> wal,
       ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending,
-      Duration tickInterval, long snapshotCount) {
+      Duration tickInterval, long snapshotCount, long electionTimeoutMillis,
+      AtomicBoolean leading) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval);
-      return new RaftActor(ctx, node, storage, wal, store, peers, pending, snapshotCount);
+      return new RaftActor(ctx, node, storage, wal, store, peers, pending, snapshotCount, electionTimeoutMillis,
+          leading);
     }));
   }
 
   private RaftActor(ActorContext<Command> ctx, RaftNode node, MemoryRaftStorage storage,
       ActorRef<WalActor.Command> wal, ActorRef<StoreActor.Command> store, PeerTransport peers,
-      PendingRequests pending, long snapshotCount) {
+      PendingRequests pending, long snapshotCount, long electionTimeoutMillis,
+      AtomicBoolean leading) {
     super(ctx);
+    this.electionTimeoutMillis = electionTimeoutMillis;
+    this.leading = leading;
     this.node = node;
     this.storage = storage;
     this.wal = wal;
@@ -267,6 +275,12 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   }
 
   private void onLeaderChange(long newLeader, Role role) {
+    boolean isLeader = role == Role.LEADER;
+    if (isLeader != leading.get()) {
+      // A new leader's lessor extends every lease by an election timeout, as etcd's does.
+      leading.set(isLeader);
+      store.tell(new StoreActor.LeadershipChanged(isLeader, electionTimeoutMillis));
+    }
     if (newLeader != leaderId) {
       getContext().getLog().info("raft.node: {} elected leader {} at term {} (role {})",
           Long.toHexString(node.id()), Long.toHexString(newLeader), node.term(), role);

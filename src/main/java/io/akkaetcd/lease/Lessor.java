@@ -177,6 +177,12 @@ public final class Lessor implements LeaseHooks {
     return keyToLease.getOrDefault(key, NO_LEASE);
   }
 
+  /** The granted TTL of a lease (after raising it to the minimum); 0 if the lease is unknown. */
+  public long grantedTtl(long id) {
+    Lease lease = leases.get(id);
+    return lease == null ? 0 : lease.ttlSeconds;
+  }
+
   /** The last checkpointed remaining TTL of a lease; 0 if none or if the lease is unknown. */
   public long checkpointedRemainingTtl(long id) {
     Lease lease = leases.get(id);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *   'k' main(8, big-endian) '_' sub(8, big-endian) ['t']  -> serialized KeyValue   (etcd's "key" bucket)
  *   'm' name                                              -> 8-byte big-endian long (etcd's "meta" bucket)
+ *   'l' lease id(8, big-endian)                           -> ttl(8) remainingTtl(8)  (etcd's "lease" bucket)
  * </pre>
  *
  * Revisions are non-negative, so unsigned byte order of the key bucket is revision order and a scan
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 final class BackendLayout {
   static final byte KEY_BUCKET = 'k';
   static final byte META_BUCKET = 'm';
+  static final byte LEASE_BUCKET = 'l';
   static final byte TOMBSTONE_MARK = 't';
 
   /** Length of a revision key without the tombstone mark: prefix, main, '_', sub. */
@@ -33,7 +35,15 @@ final class BackendLayout {
   static final byte[] KEY_BUCKET_START = {KEY_BUCKET};
   static final byte[] KEY_BUCKET_END = {KEY_BUCKET + 1};
 
+  /** The lease bucket spans [LEASE_BUCKET_START, LEASE_BUCKET_END). */
+  static final byte[] LEASE_BUCKET_START = {LEASE_BUCKET};
+  static final byte[] LEASE_BUCKET_END = {LEASE_BUCKET + 1};
+
   private BackendLayout() {}
+
+  static byte[] leaseKey(long id) {
+    return ByteBuffer.allocate(9).put(LEASE_BUCKET).putLong(id).array();
+  }
 
   static byte[] revisionKey(long main, long sub, boolean tombstone) {
     ByteBuffer buf = ByteBuffer.allocate(REVISION_KEY_LENGTH + (tombstone ? 1 : 0));

@@ -171,6 +171,28 @@ public final class MvccStore {
     return metaDirty || !pending.isEmpty();
   }
 
+  /**
+   * The events of revisions {@code fromRev..toRev} (inclusive) on keys {@code wanted} accepts, in
+   * revision order, read from the backend: every revision asked for must be committed (the store
+   * actor asks only for revisions it has flushed) and not below {@link #compactRevision()} (the
+   * caller checks: compacted history is silently incomplete). With {@code prevKv}, each event that is
+   * not a create carries the key's value before it.
+   */
+  public List<Event> eventsBetween(long fromRev, long toRev, java.util.function.Predicate<ByteString> wanted,
+      boolean prevKv) {
+    return EventHistory.between(pending, index, fromRev, toRev, wanted, prevKv);
+  }
+
+  /** Stages a lease's persistent state in the lease bucket, written with the next commit. */
+  public void saveLease(long id, long ttlSeconds, long remainingTtlSeconds) {
+    pending.putRaw(BackendLayout.leaseKey(id), LeaseBucket.encode(ttlSeconds, remainingTtlSeconds));
+  }
+
+  /** Stages the removal of a lease from the lease bucket. */
+  public void removeLease(long id) {
+    pending.deleteRaw(BackendLayout.leaseKey(id));
+  }
+
   /** Receives the events of every write revision, in revision order, as each write is applied. */
   public void onEvents(Consumer<List<Event>> sink) {
     this.sink = sink;

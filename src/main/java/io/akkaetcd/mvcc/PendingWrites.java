@@ -30,6 +30,19 @@ final class PendingWrites {
     overlay.remove(new Revision(main, sub));
   }
 
+  /** A raw put outside the key bucket (the lease bucket); never read back through the overlay. */
+  void putRaw(byte[] key, byte[] value) {
+    batch.put(key, value);
+  }
+
+  void deleteRaw(byte[] key) {
+    batch.delete(key);
+  }
+
+  Backend backend() {
+    return backend;
+  }
+
   void putMeta(byte[] key, long value) {
     batch.put(key, BackendLayout.encodeLong(value));
   }

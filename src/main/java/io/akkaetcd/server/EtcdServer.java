@@ -23,7 +23,30 @@ import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.cluster.WalActor;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
-import io.akkaetcd.mvcc.LeaseHooks;
+import akka.actor.typed.Props;
+import io.akkaetcd.api.Election;
+import io.akkaetcd.api.ElectionHandlerFactory;
+import io.akkaetcd.api.Lease;
+import io.akkaetcd.api.LeaseHandlerFactory;
+import io.akkaetcd.api.Lock;
+import io.akkaetcd.api.Watch;
+import io.akkaetcd.api.WatchHandlerFactory;
+import io.akkaetcd.grpc.StreamingGrpcHandlers;
+import io.akkaetcd.lease.Lessor;
+import io.akkaetcd.server.concurrency.ElectionService;
+import io.akkaetcd.server.concurrency.LockService;
+import io.akkaetcd.server.lease.LeaseExpiryActor;
+import io.akkaetcd.server.lease.LeaseService;
+import io.akkaetcd.server.lease.LeaseWiring;
+import io.akkaetcd.server.watch.WatchContext;
+import io.akkaetcd.server.watch.WatchHub;
+import io.akkaetcd.server.watch.WatchService;
+import io.akkaetcd.server.watch.WatchSettings;
+import io.akkaetcd.store.LeaseApplier;
+import io.akkaetcd.store.WatchFeed;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.storage.LevelDbBackend;
 import io.akkaetcd.storage.RaftWal;
@@ -53,7 +76,8 @@ public final class EtcdServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdServer.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(7);
 
-  private record Actors(ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft) {}
+  private record Actors(ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
+      ActorRef<WatchFeed> watchHub) {}
 
   private final ActorSystem<Void> system;
   private final LevelDbBackend backend;
@@ -77,14 +101,30 @@ public final class EtcdServer implements AutoCloseable {
     RaftWal wal = RaftWal.open(config.dataDir().resolve("member").resolve("wal"));
     RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState());
     MemberDirectory directory = new MemberDirectory();
-    StoreState storeState = new StoreState(backend, LeaseHooks.NONE, config.quotaBackendBytes(),
-        layout.clusterId(), layout.memberId(), directory);
+    LongSupplier clock = () -> System.nanoTime() / 1_000_000;
+    StoreState storeState = new StoreState(backend, new StoreState.LeaseFactory() {
+      // Leases first, so that the store can re-attach each live key to its lease as it opens.
+      @Override
+      public Lessor openLessor(io.akkaetcd.mvcc.Backend b) {
+        return LeaseWiring.openLessor(b, config, clock.getAsLong());
+      }
+
+      @Override
+      public LeaseApplier applier(Lessor lessor, io.akkaetcd.mvcc.MvccStore mvcc) {
+        return new LeaseApplier(lessor, mvcc, clock);
+      }
+    }, config.quotaBackendBytes(), layout.clusterId(), layout.memberId(), directory);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
+    AtomicBoolean leading = new AtomicBoolean();
 
     CompletableFuture<Actors> actors = new CompletableFuture<>();
+    CompletableFuture<ActorRef<StoreActor.Command>> storeRef = new CompletableFuture<>();
+    AtomicLong hubRevision = new AtomicLong(storeState.applier().mvcc().currentRevision());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-      ActorRef<StoreActor.Command> store = ctx.spawn(StoreActor.create(storeState, pending), "store",
+      ActorRef<WatchFeed> hub = ctx.spawn(WatchHub.create(storeRef::join, hubRevision), "watch-hub");
+      ActorRef<StoreActor.Command> store = ctx.spawn(StoreActor.create(storeState, pending, hub), "store",
           DispatcherSelector.blocking());
+      storeRef.complete(store);
       ActorRef<WalActor.Command> walActor = ctx.spawn(WalActor.create(wal), "wal", DispatcherSelector.blocking());
       PeerTransport peers = new PeerTransport(ctx.getSystem().classicSystem());
       layout.peers().forEach(peers::addPeer);
@@ -96,23 +136,44 @@ public final class EtcdServer implements AutoCloseable {
       });
       RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
       ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(node, raftState.storage(), walActor, store,
-          peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount()), "raft");
+          peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(),
+          config.electionTimeoutMs(), leading), "raft");
       ctx.spawn(PeerInbox.create(raft), PeerTransport.INBOX_NAME);
-      actors.complete(new Actors(store, raft));
+      actors.complete(new Actors(store, raft, hub));
       return Behaviors.empty();
     }), PeerTransport.SYSTEM_NAME, layout.remotingConfig(config).withFallback(akkaConfig));
     try {
       Actors refs = actors.get(10, TimeUnit.SECONDS);
       StoreClient storeClient = new StoreClient(refs.raft(), refs.store(), pending, system.scheduler(), REQUEST_TIMEOUT);
+      // Only the leader lets leases expire; its revokes go through the log like any write.
+      system.systemActorOf(LeaseExpiryActor.create(storeClient, leading::get, Duration.ofMillis(500)),
+          "lease-expiry", Props.empty());
+      WatchContext watchContext = new WatchContext(refs.watchHub(), hubRevision,
+          WatchSettings.from(akkaConfig, config.maxRequestBytes()), rev -> storeState.applier().header(rev));
+      LeaseService leaseService = new LeaseService(storeClient);
+      WatchService watchService = new WatchService(system, watchContext);
+
       Materializer materializer = Materializer.matFromSystem(system);
+      ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), system.scheduler(), layout.clusterId(),
           layout.memberId());
+      StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
+          .service(Watch.name, WatchHandlerFactory.partial(watchService, Watch.name, materializer,
+              StreamingGrpcHandlers.errors(), system))
+          .service(Lease.name, LeaseHandlerFactory.partial(leaseService, Lease.name, materializer,
+              StreamingGrpcHandlers.errors(), system))
+          .service(Election.name, ElectionHandlerFactory.partial(electionService, Election.name,
+              materializer, StreamingGrpcHandlers.errors(), system))
+          .build(http);
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
           .service(KV.class, new KvService(storeClient, config.maxTxnOps()))
           .service(Maintenance.class, new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout))
           .service(Cluster.class, new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
               config.initialClusterToken()))
-          .build(http, materializer, config.maxRequestBytes());
+          .service(Lease.class, leaseService)
+          .service(Lock.class, LockService.create(storeClient, watchService, materializer))
+          .service(Election.class, electionService)
+          .build(streaming, materializer, config.maxRequestBytes());
 
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {

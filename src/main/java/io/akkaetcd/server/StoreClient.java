@@ -59,6 +59,17 @@ public final class StoreClient {
     return reply.thenApply(m -> (RangeResponse) m);
   }
 
+  /**
+   * A read of state the store actor owns (leases), or a leader-local change (a lease renew), served
+   * without the log. The function runs inside the store actor.
+   */
+  @SuppressWarnings("unchecked")
+  public <R extends Message> CompletionStage<R> query(java.util.function.Function<io.akkaetcd.store.Applier, R> query) {
+    CompletionStage<Message> reply = AskPattern.askWithStatus(
+        store, replyTo -> new StoreActor.Query(query::apply, replyTo), timeout, scheduler);
+    return (CompletionStage<R>) (CompletionStage<?>) DirectFutures.direct(reply);
+  }
+
   private CompletionStage<RangeResponse> serializable(RangeRequest request) {
     CompletionStage<Message> reply = AskPattern.askWithStatus(
         store, replyTo -> new StoreActor.Read(request, replyTo), timeout, scheduler);

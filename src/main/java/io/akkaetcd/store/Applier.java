@@ -22,11 +22,14 @@ public final class Applier {
   private final Backend backend;
   private final long quotaBackendBytes;
   private final MemberDirectory members;
+  /** Null when the member serves no leases (tests of the KV path alone). */
+  private final LeaseApplier leases;
   private ResponseHeader identity;
 
   public Applier(MvccStore mvcc, Backend backend, long quotaBackendBytes, long clusterId, long memberId,
-      MemberDirectory members) {
+      MemberDirectory members, LeaseApplier leases) {
     this.members = members;
+    this.leases = leases;
     this.mvcc = mvcc;
     this.backend = backend;
     this.quotaBackendBytes = quotaBackendBytes;
@@ -42,6 +45,18 @@ public final class Applier {
 
   public MvccStore mvcc() {
     return mvcc;
+  }
+
+  public boolean hasLeases() {
+    return leases != null;
+  }
+
+  /** The lease state machine; throws if this applier was built without one. */
+  public LeaseApplier leases() {
+    if (leases == null) {
+      throw new IllegalStateException("this applier serves no leases");
+    }
+    return leases;
   }
 
   public long backendSizeBytes() {
@@ -77,6 +92,17 @@ public final class Applier {
     if (request.hasCompaction()) {
       CompactionResponse r = mvcc.compact(request.getCompaction());
       return r.toBuilder().setHeader(header(r.getHeader())).build();
+    }
+    if (request.hasLeaseGrant()) {
+      checkQuota();
+      return leases().grant(request.getLeaseGrant()).toBuilder().setHeader(header(mvcc.currentRevision())).build();
+    }
+    if (request.hasLeaseRevoke()) {
+      return leases().revoke(request.getLeaseRevoke()).toBuilder().setHeader(header(mvcc.currentRevision())).build();
+    }
+    if (request.hasLeaseCheckpoint()) {
+      return leases().checkpoint(request.getLeaseCheckpoint()).toBuilder()
+          .setHeader(header(mvcc.currentRevision())).build();
     }
     if (request.hasMemberAttributes()) {
       members.put(backend, request.getMemberAttributes());

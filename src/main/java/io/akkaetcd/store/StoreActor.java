@@ -13,9 +13,15 @@ import com.google.protobuf.Message;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.RangeRequest;
 import io.akkaetcd.errors.EtcdException;
+import com.google.protobuf.ByteString;
+import io.akkaetcd.api.Event;
+import io.akkaetcd.mvcc.MvccStore;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.ReadState;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,6 +34,11 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Requests this member proposed are answered as their entry is applied; linearizable reads once
  * their read index has been applied.
+ *
+ * <p>Watch events: each applied batch's events go to the watch hub ({@link WatchFeed.Committed}) in
+ * revision order right after the batch; the entries are already durable in a quorum's WAL. A
+ * {@link ReadHistory} reads only revisions already published that way and answers the same hub, so
+ * the hub sees history and live events meet without a gap (see {@link WatchFeed}).
  */
 public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
 
@@ -39,6 +50,25 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   /** Committed entries to apply, then the linearizable reads they make servable. */
   public record ApplyCommitted(List<LogEntry> entries, List<ReadState> readStates, long raftTerm)
       implements Command {}
+
+  /**
+   * A read of state the store actor owns (leases), or a leader-local change (a lease renew), served
+   * without the log.
+   */
+  public record Query(Function<Applier, Message> query, ActorRef<StatusReply<Message>> replyTo)
+      implements Command {}
+
+  /**
+   * Read the events of revisions from {@code fromRevision} on, at most {@code maxRevisions} of them and
+   * none beyond the last published revision, for keys {@code keys} accepts; the answer is a
+   * {@link WatchFeed.HistoryRead} carrying {@code tag}, or one with the compact revision set when
+   * {@code fromRevision} is below it.
+   */
+  public record ReadHistory(long fromRevision, int maxRevisions, Predicate<ByteString> keys,
+      boolean prevKv, Object tag, ActorRef<WatchFeed> replyTo) implements Command {}
+
+  /** This member became (or stopped being) the leader: only a leader's lessor lets leases expire. */
+  public record LeadershipChanged(boolean leader, long extendMillis) implements Command {}
 
   /** Report revision and backend size. */
   public record Describe(ActorRef<StoreStatus> replyTo) implements Command {}
@@ -58,15 +88,36 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
 
   private final StoreState state;
   private final PendingRequests pending;
+  /** Null: nobody watches. */
+  private final ActorRef<WatchFeed> watchFeed;
+  /** Events of applied revisions not yet handed to the hub, oldest first. */
+  private final List<List<Event>> unpublished = new ArrayList<>();
+  /** The newest revision whose events the hub has been sent. */
+  private long publishedRevision;
 
   public static Behavior<Command> create(StoreState state, PendingRequests pending) {
-    return Behaviors.setup(ctx -> new StoreActor(ctx, state, pending));
+    return create(state, pending, null);
   }
 
-  private StoreActor(ActorContext<Command> context, StoreState state, PendingRequests pending) {
+  public static Behavior<Command> create(StoreState state, PendingRequests pending, ActorRef<WatchFeed> watchFeed) {
+    return Behaviors.setup(ctx -> new StoreActor(ctx, state, pending, watchFeed));
+  }
+
+  private StoreActor(ActorContext<Command> context, StoreState state, PendingRequests pending,
+      ActorRef<WatchFeed> watchFeed) {
     super(context);
     this.state = state;
     this.pending = pending;
+    this.watchFeed = watchFeed;
+    listen();
+  }
+
+  /** (Re)attach to the current MVCC store's events; after a restore the store is a new one. */
+  private void listen() {
+    publishedRevision = state.applier().mvcc().currentRevision();
+    if (watchFeed != null) {
+      state.applier().mvcc().onEvents(unpublished::add);
+    }
   }
 
   @Override
@@ -78,6 +129,9 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
         .onMessage(Checkpoint.class, this::onCheckpoint)
         .onMessage(Dump.class, this::onDump)
         .onMessage(Restore.class, this::onRestore)
+        .onMessage(Query.class, this::onQuery)
+        .onMessage(ReadHistory.class, this::onReadHistory)
+        .onMessage(LeadershipChanged.class, this::onLeadershipChanged)
         .onSignal(PostStop.class, signal -> onStop())
         .build();
   }
@@ -104,6 +158,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
       applier.mvcc().setConsistentIndex(entry.index());
     }
     applier.mvcc().commit(false);
+    publish();
     for (ReadState read : command.readStates()) {
       PendingRequests.Read waiting = pending.read(read.requestId());
       if (waiting != null) {
@@ -135,6 +190,51 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
     }
   }
 
+  /** Hands the events of what was just applied to the hub, in revision order. */
+  private void publish() {
+    if (watchFeed == null || unpublished.isEmpty()) {
+      return;
+    }
+    publishedRevision = state.applier().mvcc().currentRevision();
+    watchFeed.tell(new WatchFeed.Committed(publishedRevision, List.copyOf(unpublished)));
+    unpublished.clear();
+  }
+
+  private Behavior<Command> onQuery(Query command) {
+    try {
+      command.replyTo().tell(StatusReply.success(command.query().apply(state.applier())));
+    } catch (EtcdException e) {
+      command.replyTo().tell(StatusReply.error(e));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReadHistory(ReadHistory command) {
+    MvccStore mvcc = state.applier().mvcc();
+    long compacted = mvcc.compactRevision();
+    if (command.fromRevision() < compacted) {
+      command.replyTo().tell(new WatchFeed.HistoryRead(command.tag(), publishedRevision, List.of(), compacted));
+      return this;
+    }
+    long to = Math.min(publishedRevision, command.fromRevision() + command.maxRevisions() - 1);
+    List<Event> events = mvcc.eventsBetween(command.fromRevision(), to, command.keys(), command.prevKv());
+    command.replyTo().tell(new WatchFeed.HistoryRead(command.tag(), Math.max(to, command.fromRevision() - 1),
+        events, 0));
+    return this;
+  }
+
+  private Behavior<Command> onLeadershipChanged(LeadershipChanged change) {
+    Applier applier = state.applier();
+    if (applier.hasLeases()) {
+      if (change.leader()) {
+        applier.leases().lessor().promote(applier.leases().nowMillis(), change.extendMillis());
+      } else {
+        applier.leases().lessor().demote();
+      }
+    }
+    return this;
+  }
+
   private static void complete(CompletableFuture<Message> future, java.util.function.Supplier<Message> work) {
     try {
       future.complete(work.get());
@@ -163,6 +263,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
 
   private Behavior<Command> onRestore(Restore command) {
     state.restore(command.data());
+    listen();
     getContext().getLog().info("restored the store from a leader's snapshot: applied index {}, revision {}",
         state.applier().mvcc().consistentIndex(), state.applier().mvcc().currentRevision());
     return this;

@@ -1,6 +1,7 @@
 package io.akkaetcd.store;
 
 import io.akkaetcd.mvcc.Backend;
+import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.mvcc.LeaseHooks;
 import io.akkaetcd.mvcc.MvccStore;
 import io.akkaetcd.mvcc.WriteBatch;
@@ -15,15 +16,23 @@ import java.io.UncheckedIOException;
  * the backend's whole content, after which the MVCC store is opened again over it.
  */
 public final class StoreState {
+  /** Builds the lease state machine over a (re)opened backend: leases come back before the keys attach. */
+  public interface LeaseFactory {
+    Lessor openLessor(Backend backend);
+
+    LeaseApplier applier(Lessor lessor, MvccStore mvcc);
+  }
+
   private final Backend backend;
-  private final LeaseHooks leases;
+  private final LeaseFactory leases;
   private final long quotaBackendBytes;
   private final long clusterId;
   private final long memberId;
   private final MemberDirectory members;
   private Applier applier;
 
-  public StoreState(Backend backend, LeaseHooks leases, long quotaBackendBytes, long clusterId, long memberId,
+  /** {@code leases} null: no lease service (only lease 0 exists), as the KV-only tests need. */
+  public StoreState(Backend backend, LeaseFactory leases, long quotaBackendBytes, long clusterId, long memberId,
       MemberDirectory members) {
     this.members = members;
     this.backend = backend;
@@ -36,7 +45,13 @@ public final class StoreState {
 
   private Applier open() {
     members.load(backend);
-    return new Applier(MvccStore.open(backend, leases), backend, quotaBackendBytes, clusterId, memberId, members);
+    if (leases == null) {
+      return new Applier(MvccStore.open(backend, LeaseHooks.NONE), backend, quotaBackendBytes, clusterId, memberId,
+          members, null);
+    }
+    Lessor lessor = leases.openLessor(backend);
+    MvccStore mvcc = MvccStore.open(backend, lessor);
+    return new Applier(mvcc, backend, quotaBackendBytes, clusterId, memberId, members, leases.applier(lessor, mvcc));
   }
 
   public Applier applier() {

@@ -92,6 +92,43 @@ public final class WatchStreamState {
     public boolean needsCatchUp(long currentRevision) {
       return nextRevision <= currentRevision;
     }
+
+    /**
+     * A copy holding the same settings and next revision, for an owner apart from the stream (the
+     * watch's own actor): it shapes that watch's responses from then on.
+     */
+    public Watch copy() {
+      return new Watch(id, range, filter, progressNotify, fragment, nextRevision);
+    }
+
+    /**
+     * Moves the next revision back to {@code revision}: the responses just shaped were not sent (the
+     * client is too slow), so those revisions must be read again from the store.
+     */
+    public void rewindTo(long revision) {
+      nextRevision = revision;
+    }
+
+    /** As {@link WatchStreamState#deliver}, for this watch alone. */
+    public List<WatchResponse> deliver(long revision, List<Event> events, long maxResponseBytes) {
+      List<Event> fresh = new ArrayList<>(events.size());
+      for (Event event : events) {
+        if (event.getKv().getModRevision() >= nextRevision) {
+          fresh.add(event);
+        }
+      }
+      nextRevision = Math.max(nextRevision, revision + 1);
+      List<Event> kept = filter.apply(fresh);
+      if (kept.isEmpty()) {
+        return List.of();
+      }
+      WatchResponse response = WatchResponse.newBuilder()
+          .setHeader(header(revision))
+          .setWatchId(id)
+          .addAllEvents(kept)
+          .build();
+      return fragment ? WatchStreamState.fragment(response, maxResponseBytes) : List.of(response);
+    }
   }
 
   /** The answer to a create request. */
@@ -109,6 +146,10 @@ public final class WatchStreamState {
 
   public WatchStreamState() {
     this(DEFAULT_MAX_RESPONSE_BYTES);
+  }
+
+  public long maxResponseBytes() {
+    return maxResponseBytes;
   }
 
   public WatchStreamState(long maxResponseBytes) {
@@ -205,23 +246,7 @@ public final class WatchStreamState {
     if (watch == null) {
       return List.of();
     }
-    List<Event> fresh = new ArrayList<>(events.size());
-    for (Event event : events) {
-      if (event.getKv().getModRevision() >= watch.nextRevision) {
-        fresh.add(event);
-      }
-    }
-    watch.nextRevision = Math.max(watch.nextRevision, revision + 1);
-    List<Event> kept = watch.filter.apply(fresh);
-    if (kept.isEmpty()) {
-      return List.of();
-    }
-    WatchResponse response = WatchResponse.newBuilder()
-        .setHeader(header(revision))
-        .setWatchId(watchId)
-        .addAllEvents(kept)
-        .build();
-    return watch.fragment ? fragment(response, maxResponseBytes) : List.of(response);
+    return watch.deliver(revision, events, maxResponseBytes);
   }
 
   /**

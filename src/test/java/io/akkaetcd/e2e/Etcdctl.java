@@ -45,4 +45,85 @@ final class Etcdctl {
       throw new IllegalStateException(e);
     }
   }
+
+  /** An etcdctl that keeps running (watch, lock, elect): its output so far, and a way to stop it. */
+  static final class Running implements AutoCloseable {
+    private final Process process;
+    private final StringBuffer out = new StringBuffer();
+
+    private Running(Process process) {
+      this.process = process;
+      Thread reader = new Thread(() -> {
+        try (var in = process.getInputStream()) {
+          byte[] buf = new byte[4096];
+          for (int n; (n = in.read(buf)) > 0; ) {
+            out.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+          }
+        } catch (IOException ignored) {
+          // the process ended
+        }
+      }, "etcdctl-out");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    String output() {
+      return out.toString();
+    }
+
+    /** Waits until the output holds {@code lines} lines, or the deadline; returns the output. */
+    String awaitLines(int lines, long timeoutMillis) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + timeoutMillis;
+      while (output().split("\n", -1).length - 1 < lines && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      return output();
+    }
+
+    /** Waits until the output stops growing for {@code quietMillis}; returns it. */
+    String awaitQuiet(long quietMillis, long timeoutMillis) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + timeoutMillis;
+      String last = output();
+      long since = System.currentTimeMillis();
+      while (System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+        String now = output();
+        if (!now.equals(last)) {
+          last = now;
+          since = System.currentTimeMillis();
+        } else if (!now.isEmpty() && System.currentTimeMillis() - since >= quietMillis) {
+          break;
+        }
+      }
+      return last;
+    }
+
+    boolean isAlive() {
+      return process.isAlive();
+    }
+
+    /** SIGTERM, as an operator's Ctrl-C would; etcdctl lock and elect release what they hold. */
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  static Running start(String endpoint, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(BINARY);
+    command.add("--endpoints=" + endpoint);
+    command.add("--dial-timeout=5s");
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("ETCDCTL_API", "3");
+    try {
+      return new Running(pb.start());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + BINARY, e);
+    }
+  }
 }

@@ -1,0 +1,74 @@
+package io.akkaetcd.grpc;
+
+import akka.grpc.Trailers;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import io.grpc.Status;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * Routes the streaming RPCs (the ones {@link UnaryGrpcHandler} passes on) to the handlers Akka gRPC
+ * generates, by service name, and everything else to {@code fallback}. Failures of a stream end with
+ * etcd's status code and text, as {@link GrpcStatus#fromThrowable} maps them.
+ */
+public final class StreamingGrpcHandlers implements Function<HttpRequest, CompletionStage<HttpResponse>> {
+  private final Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> byService;
+  private final Function<HttpRequest, CompletionStage<HttpResponse>> fallback;
+
+  private StreamingGrpcHandlers(Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> byService,
+      Function<HttpRequest, CompletionStage<HttpResponse>> fallback) {
+    this.byService = Map.copyOf(byService);
+    this.fallback = fallback;
+  }
+
+  /** Maps a stream's failure to a gRPC status with etcd's code and message. */
+  public static akka.japi.Function<akka.actor.ActorSystem, akka.japi.Function<Throwable, Trailers>> errors() {
+    return system -> failure -> {
+      GrpcStatus status = GrpcStatus.fromThrowable(failure);
+      return new Trailers(Status.fromCodeValue(status.code()).withDescription(status.message()));
+    };
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public CompletionStage<HttpResponse> apply(HttpRequest request) {
+    String path = request.getUri().path();
+    int slash = path.indexOf('/', 1);
+    if (slash > 0) {
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler = byService.get(path.substring(1, slash));
+      if (handler != null) {
+        return handler.apply(request);
+      }
+    }
+    return fallback.apply(request);
+  }
+
+  public static final class Builder {
+    private final Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> byService =
+        new LinkedHashMap<>();
+
+    /** {@code handler} (a generated {@code *HandlerFactory.partial}) serves service {@code fullName}. */
+    public Builder service(String fullName,
+        akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
+      byService.put(fullName, request -> {
+        try {
+          return handler.apply(request);
+        } catch (Exception e) {
+          return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+      });
+      return this;
+    }
+
+    public StreamingGrpcHandlers build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback) {
+      return new StreamingGrpcHandlers(byService, fallback);
+    }
+  }
+
+}

@@ -1,0 +1,83 @@
+package io.akkaetcd.server.lease;
+
+import akka.NotUsed;
+import akka.stream.javadsl.Source;
+import io.akkaetcd.api.InternalRaftRequest;
+import io.akkaetcd.api.Lease;
+import io.akkaetcd.api.LeaseGrantRequest;
+import io.akkaetcd.api.LeaseGrantResponse;
+import io.akkaetcd.api.LeaseKeepAliveRequest;
+import io.akkaetcd.api.LeaseKeepAliveResponse;
+import io.akkaetcd.api.LeaseLeasesRequest;
+import io.akkaetcd.api.LeaseLeasesResponse;
+import io.akkaetcd.api.LeaseRevokeRequest;
+import io.akkaetcd.api.LeaseRevokeResponse;
+import io.akkaetcd.api.LeaseTimeToLiveRequest;
+import io.akkaetcd.api.LeaseTimeToLiveResponse;
+import io.akkaetcd.errors.EtcdError;
+import io.akkaetcd.lease.Lessor;
+import io.akkaetcd.server.StoreClient;
+import io.akkaetcd.store.Applier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * etcdserverpb.Lease. Grant and revoke are replicated ({@link StoreClient#propose}); as etcd's server
+ * does, a grant with ID 0 gets its id from the lessor before it is proposed, so every member applies
+ * the same id. Keep-alive, time-to-live and the lease list are the leader's local reads.
+ */
+public final class LeaseService implements Lease {
+  private final StoreClient store;
+
+  public LeaseService(StoreClient store) {
+    this.store = store;
+  }
+
+  @Override
+  public CompletionStage<LeaseGrantResponse> leaseGrant(LeaseGrantRequest in) {
+    if (in.getTTL() > Lessor.MAX_LEASE_TTL_SECONDS) {
+      return CompletableFuture.failedFuture(EtcdError.LEASE_TTL_TOO_LARGE.exception());
+    }
+    if (in.getID() != 0) {
+      return grant(in);
+    }
+    return store.<LeaseGrantResponse>query(applier -> LeaseGrantResponse.newBuilder()
+            .setID(applier.leases().lessor().newLeaseId()).build())
+        .thenCompose(picked -> grant(in.toBuilder().setID(picked.getID()).build()));
+  }
+
+  private CompletionStage<LeaseGrantResponse> grant(LeaseGrantRequest request) {
+    return store.propose(InternalRaftRequest.newBuilder().setLeaseGrant(request).build());
+  }
+
+  @Override
+  public CompletionStage<LeaseRevokeResponse> leaseRevoke(LeaseRevokeRequest in) {
+    return store.propose(InternalRaftRequest.newBuilder().setLeaseRevoke(in).build());
+  }
+
+  @Override
+  public Source<LeaseKeepAliveResponse, NotUsed> leaseKeepAlive(Source<LeaseKeepAliveRequest, NotUsed> in) {
+    return in.mapAsync(1, request -> store.<LeaseKeepAliveResponse>query(applier ->
+        withHeader(applier, applier.leases().renew(request.getID()))));
+  }
+
+  @Override
+  public CompletionStage<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest in) {
+    return store.query(applier -> {
+      LeaseTimeToLiveResponse r = applier.leases().timeToLive(in);
+      return r.toBuilder().setHeader(applier.header(applier.mvcc().currentRevision())).build();
+    });
+  }
+
+  @Override
+  public CompletionStage<LeaseLeasesResponse> leaseLeases(LeaseLeasesRequest in) {
+    return store.query(applier -> {
+      LeaseLeasesResponse r = applier.leases().leases();
+      return r.toBuilder().setHeader(applier.header(applier.mvcc().currentRevision())).build();
+    });
+  }
+
+  private static LeaseKeepAliveResponse withHeader(Applier applier, LeaseKeepAliveResponse r) {
+    return r.toBuilder().setHeader(applier.header(applier.mvcc().currentRevision())).build();
+  }
+}
