@@ -60,6 +60,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   /** Propose a membership change; answered true once it has taken effect here, false if refused or timed out. */
   public record ProposeConfChange(ConfChange change, ActorRef<Boolean> replyTo) implements Command {}
 
+  /** A keep-alive arrived here: if this member does not lead, pass it to the leader. */
+  public record RenewLease(long leaseId) implements Command {}
+
   /** What Maintenance.Status reports of Raft. */
   public record RaftView(RaftStatus status, long appliedIndex) {}
 
@@ -136,6 +139,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(TransferLeadership.class, this::onTransferLeadership)
         .onMessage(ProposeConfChange.class, this::onProposeConfChange)
+        .onMessage(RenewLease.class, this::onRenewLease)
         .build();
   }
 
@@ -179,6 +183,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     if (m.hasForwardedProposal()) {
       // Proposed on a member that thought we lead; if we no longer do, the origin times out.
       node.propose(m.getForwardedProposal().toByteArray());
+    } else if (m.hasLeaseRenew()) {
+      renewAtStore(m.getLeaseRenew());
     } else if (m.hasForwardedConfChange()) {
       node.proposeConfChange(ConfChange.decode(m.getForwardedConfChange().toByteArray()));
     } else {
@@ -245,6 +251,20 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       confChange = null;
     }
     maybeCheckpoint();
+  }
+
+  private Behavior<Command> onRenewLease(RenewLease renew) {
+    long leader = node.leaderId();
+    if (leader != RaftNode.NONE && leader != node.id()) {
+      peers.send(leader, PeerMessage.newBuilder().setFrom(node.id()).setTo(leader)
+          .setLeaseRenew(renew.leaseId()).build());
+    }
+    return this;
+  }
+
+  private void renewAtStore(long leaseId) {
+    store.tell(new StoreActor.Query(applier -> applier.leases().renew(leaseId),
+        getContext().getSystem().ignoreRef()));
   }
 
   private boolean inEffect(ConfChange cc) {

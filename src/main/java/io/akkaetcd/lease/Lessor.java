@@ -177,6 +177,12 @@ public final class Lessor implements LeaseHooks {
     return keyToLease.getOrDefault(key, NO_LEASE);
   }
 
+  /** The keys attached to a lease, sorted; empty if the lease is unknown. */
+  public List<ByteString> keysOf(long id) {
+    Lease lease = leases.get(id);
+    return lease == null ? List.of() : List.copyOf(lease.keys);
+  }
+
   /** The granted TTL of a lease (after raising it to the minimum); 0 if the lease is unknown. */
   public long grantedTtl(long id) {
     Lease lease = leases.get(id);

@@ -150,7 +150,7 @@ public final class EtcdServer implements AutoCloseable {
           "lease-expiry", Props.empty());
       WatchContext watchContext = new WatchContext(refs.watchHub(), hubRevision,
           WatchSettings.from(akkaConfig, config.maxRequestBytes()), rev -> storeState.applier().header(rev));
-      LeaseService leaseService = new LeaseService(storeClient);
+      LeaseService leaseService = new LeaseService(storeClient, refs.raft());
       WatchService watchService = new WatchService(system, watchContext);
 
       Materializer materializer = Materializer.matFromSystem(system);

@@ -91,6 +91,11 @@ public final class LeaseApplier {
    * is gone for the client too (etcd parks the renew until the revoke lands, then answers TTL 0).
    */
   public LeaseKeepAliveResponse renew(long id) {
+    if (!lessor.isPrimary()) {
+      // A follower: the Raft actor passes the renew on to the leader, whose lessor decides expiry;
+      // the client hears the granted TTL the leader is extending to (0 if the lease is gone).
+      return LeaseKeepAliveResponse.newBuilder().setID(id).setTTL(lessor.grantedTtl(id)).build();
+    }
     long ttl;
     try {
       ttl = lessor.renew(id, nowMillis());
@@ -105,11 +110,25 @@ public final class LeaseApplier {
     return LeaseKeepAliveResponse.newBuilder().setID(id).setTTL(ttl).build();
   }
 
+  /**
+   * A follower knows every lease and its keys (they are replicated) but not its expiry, which only the
+   * leader tracks; etcd forwards the request to the leader. Here the follower reports the granted TTL.
+   */
+  private TimeToLive followerView(long id) {
+    long granted = lessor.grantedTtl(id);
+    if (granted == 0) {
+      throw EtcdError.LEASE_NOT_FOUND.exception();
+    }
+    return new TimeToLive(id, granted, granted, lessor.keysOf(id));
+  }
+
   /** etcd's gRPC layer answers an unknown lease with TTL -1, not an error. */
   public LeaseTimeToLiveResponse timeToLive(LeaseTimeToLiveRequest request) {
     TimeToLive ttl;
     try {
-      ttl = lessor.timeToLive(request.getID(), nowMillis());
+      ttl = lessor.isPrimary()
+          ? lessor.timeToLive(request.getID(), nowMillis())
+          : followerView(request.getID());
     } catch (EtcdException e) {
       if (e.error() != EtcdError.LEASE_NOT_FOUND) {
         throw e;

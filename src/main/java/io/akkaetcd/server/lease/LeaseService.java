@@ -1,5 +1,7 @@
 package io.akkaetcd.server.lease;
 
+import akka.actor.typed.ActorRef;
+import io.akkaetcd.cluster.RaftActor;
 import akka.NotUsed;
 import akka.stream.javadsl.Source;
 import io.akkaetcd.api.InternalRaftRequest;
@@ -28,9 +30,11 @@ import java.util.concurrent.CompletionStage;
  */
 public final class LeaseService implements Lease {
   private final StoreClient store;
+  private final ActorRef<RaftActor.Command> raft;
 
-  public LeaseService(StoreClient store) {
+  public LeaseService(StoreClient store, ActorRef<RaftActor.Command> raft) {
     this.store = store;
+    this.raft = raft;
   }
 
   @Override
@@ -57,8 +61,11 @@ public final class LeaseService implements Lease {
 
   @Override
   public Source<LeaseKeepAliveResponse, NotUsed> leaseKeepAlive(Source<LeaseKeepAliveRequest, NotUsed> in) {
-    return in.mapAsync(1, request -> store.<LeaseKeepAliveResponse>query(applier ->
-        withHeader(applier, applier.leases().renew(request.getID()))));
+    return in.mapAsync(1, request -> {
+      raft.tell(new RaftActor.RenewLease(request.getID()));
+      return store.<LeaseKeepAliveResponse>query(applier ->
+          withHeader(applier, applier.leases().renew(request.getID())));
+    });
   }
 
   @Override
