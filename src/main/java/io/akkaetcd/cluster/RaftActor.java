@@ -236,6 +236,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       }
     }
     List<LogEntry> committed = rd.committedEntries();
+    if (rd.hardState() != null) {
+      pending.committed(rd.hardState().commit());
+    }
     if (!committed.isEmpty() || !rd.readStates().isEmpty()) {
       store.tell(new StoreActor.ApplyCommitted(committed, rd.readStates(), node.term()));
       if (!committed.isEmpty()) {

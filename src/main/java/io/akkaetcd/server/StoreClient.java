@@ -39,9 +39,15 @@ public final class StoreClient {
     this.timeout = timeout;
   }
 
+  /** etcd refuses new proposals while the applied index trails the commit index by more than this. */
+  static final long MAX_APPLY_BACKLOG = 5_000;
+
   /** Replicates {@code request} through the Raft log; the response is what applying it here returned. */
   @SuppressWarnings("unchecked")
   public <R extends Message> CompletionStage<R> propose(InternalRaftRequest request) {
+    if (pending.applyBacklog() > MAX_APPLY_BACKLOG) {
+      return CompletableFuture.failedFuture(EtcdError.TOO_MANY_REQUESTS.exception());
+    }
     long id = pending.nextId();
     InternalRaftRequest withId = request.toBuilder().setHeader(RequestHeader.newBuilder().setID(id)).build();
     CompletableFuture<Message> reply = withTimeout(pending.registerWrite(id));

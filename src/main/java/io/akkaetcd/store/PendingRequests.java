@@ -20,6 +20,9 @@ public final class PendingRequests {
   private final ConcurrentHashMap<Long, Read> reads = new ConcurrentHashMap<>();
   private final long prefix;
   private final AtomicLong counter = new AtomicLong();
+  /** Raft's commit index and the store's applied index, for etcd's "too many requests" back-pressure. */
+  private final AtomicLong committedIndex = new AtomicLong();
+  private final AtomicLong appliedIndex = new AtomicLong();
 
   /**
    * IDs are unique across members and restarts as etcd makes them: the member's low 16 bits, then 40
@@ -27,6 +30,19 @@ public final class PendingRequests {
    */
   public PendingRequests(long memberId, long startMillis) {
     this.prefix = ((memberId & 0xffffL) << 48) | ((startMillis & 0xff_ffff_ffffL) << 8);
+  }
+
+  public void committed(long index) {
+    committedIndex.accumulateAndGet(index, Math::max);
+  }
+
+  public void applied(long index) {
+    appliedIndex.accumulateAndGet(index, Math::max);
+  }
+
+  /** How far the store's applied index trails Raft's commit index. */
+  public long applyBacklog() {
+    return committedIndex.get() - appliedIndex.get();
   }
 
   public long nextId() {

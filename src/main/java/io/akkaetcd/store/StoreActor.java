@@ -158,6 +158,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
       applier.mvcc().setConsistentIndex(entry.index());
     }
     applier.mvcc().commit(false);
+    pending.applied(applier.mvcc().consistentIndex());
     publish();
     for (ReadState read : command.readStates()) {
       PendingRequests.Read waiting = pending.read(read.requestId());
