@@ -45,6 +45,20 @@ class LeaseFailoverTest {
       Etcdctl.Result kept = Etcdctl.run(viaFollower, null, "lease", "keep-alive", "--once", id.group(1));
       assertTrue(kept.stdout().contains("keepalived with TTL(5)"), kept.stdout() + kept.stderr());
 
+      // A watch on a surviving member, opened before the leader dies, must see the expiry.
+      Process watch = new ProcessBuilder(Etcdctl.BINARY, "--endpoints=" + followers.get(1).endpoint(),
+          "watch", "leased").redirectErrorStream(true).start();
+      StringBuffer watched = new StringBuffer();
+      Thread reader = new Thread(() -> {
+        try {
+          watched.append(new String(watch.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException ignored) {
+          // the watch process was stopped
+        }
+      });
+      reader.start();
+      Thread.sleep(500);
+
       leader.kill();
 
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -64,6 +78,12 @@ class LeaseFailoverTest {
       }
       Etcdctl.Result ttl = Etcdctl.run(viaFollower, null, "lease", "timetolive", id.group(1));
       assertTrue(ttl.stdout().contains("already expired"), ttl.stdout());
+      Thread.sleep(300);
+      watch.destroy();
+      watch.waitFor(5, TimeUnit.SECONDS);
+      reader.join(5_000);
+      // etcdctl prints type, key and value: a delete's value is empty.
+      assertEquals("DELETE\nleased\n\n", watched.toString(), "the watch kept working across the leader change");
     }
   }
 }
