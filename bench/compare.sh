@@ -248,7 +248,7 @@ record() { # tag idx result
 
 # ---- run -----------------------------------------------------------------------------------------
 OURS_OK=1
-log "starting real etcd ($("$ETCD_BIN" --version | head -n 1)), $MEMBERS member(s)"
+log "starting real etcd ($("$ETCD_BIN" --version | sed -n 1p)), $MEMBERS member(s)"
 start_cluster etcd etcd || { log "real etcd failed to start: giving up"; exit 1; }
 log "starting akka-etcd (bin/etcd), $MEMBERS member(s)"
 if ! start_cluster ours ours; then
@@ -356,7 +356,7 @@ done
 ELAPSED=$(( $(date +%s) - START_TS ))
 WARM_TEXT=""; [[ $WARMUP_ROUND == 1 ]] && WARM_TEXT=" after a warm-up round"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-HEADER="$(date -u '+%Y-%m-%d %H:%M UTC'); $MEMBERS member(s) each on 127.0.0.1; $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $("$ETCD_BIN" --version | head -n 1) vs akka-etcd $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+HEADER="$(date -u '+%Y-%m-%d %H:%M UTC'); $MEMBERS member(s) each on 127.0.0.1; $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $("$ETCD_BIN" --version | sed -n 1p) vs akka-etcd $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
 median of $ROUNDS round(s) of ${DURATION} s per run$WARM_TEXT; client: bin/benchmark (Java), keys $KEY B, values $VAL B, key space $SPACE; ${ELAPSED} s in all
 load average (1/5/15 min): before $LOAD_BEFORE, after the rate rows $LOAD_DURING, at the end $LOAD_AFTER"
 echo

@@ -54,7 +54,7 @@ if [[ ${#need[@]} -gt 0 ]]; then
     if ! apt-cache policy "$pkg" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
       $SUDO apt-get update -q >&2 || true
       if ! apt-cache policy "$pkg" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-        alt=$(apt-cache search --names-only "${pkg%-dev}" 2>/dev/null | head -n 5 | cut -d' ' -f1 | tr '\n' ' ')
+        alt=$(apt-cache search --names-only "${pkg%-dev}" 2>/dev/null | sed -n 1,5p | cut -d' ' -f1 | tr '\n' ' ' || true)
         die "Debian package $pkg is not available from apt here (apt-cache search suggests: ${alt:-nothing})"
       fi
     fi
@@ -67,7 +67,7 @@ command -v go >/dev/null || die "golang-go is installed but 'go' is not on PATH"
 
 # ---- the suite's import path and fixtures -------------------------------------------------------
 GOCODE=/usr/share/gocode
-main_test=$(find "$GOCODE/src" -path '*/tests/e2e/main_test.go' 2>/dev/null | head -n 1)
+main_test=$(find "$GOCODE/src" -path '*/tests/e2e/main_test.go' -print -quit 2>/dev/null || true)
 [[ -n "$main_test" ]] || die "no tests/e2e/main_test.go under $GOCODE/src (golang-etcd-server-dev ships no e2e suite?)"
 E2E_DIR=$(dirname "$main_test")
 PKG=${E2E_DIR#"$GOCODE/src/"}              # go.etcd.io/etcd/tests/e2e in 3.4
@@ -101,7 +101,7 @@ ln -s "$(command -v etcdctl || echo /usr/bin/etcdctl)" "$WORK/bin/etcdctl"
 MARK="AKKA_ETCD_E2E_RUN=$WORK"
 if [[ $AGAINST == etcd ]]; then
   printf '#!/bin/sh\nexec /usr/bin/etcd "$@"\n' >"$WORK/bin/etcd"
-  SUBJECT="real etcd $(/usr/bin/etcd --version | head -n 1 | sed 's/.*: //')"
+  SUBJECT="real etcd $(/usr/bin/etcd --version | sed -n 1p | sed 's/.*: //')"
 else
   if [[ ! -s "$ROOT/target/runtime-classpath.txt" ]]; then
     log "building akka-etcd"
