@@ -149,11 +149,13 @@ start_cluster() {
     n=$((n + 1)); pid=$(echo "$pids" | cut -d' ' -f"$n")
     until "$ETCDCTL_BIN" --endpoints "$ep" --dial-timeout 1s --command-timeout 2s endpoint health >/dev/null 2>&1; do
       if ! kill -0 "$pid" 2>/dev/null; then
+        START_FAIL="member infra$n exited before serving"
         log "$kind member infra$n (pid $pid) exited before serving; last lines of its log:"
         tail -n 15 "$WORK/$tag/infra$n.log" >&2
         return 1
       fi
       if ((SECONDS > deadline)); then
+        START_FAIL="member infra$n not healthy after 90 s"
         log "$kind member infra$n (pid $pid) not healthy after 90 s; last lines of its log:"
         tail -n 15 "$WORK/$tag/infra$n.log" >&2
         return 1
@@ -169,6 +171,7 @@ start_cluster() {
     local other="${eps##*,}" got
     got=$("$ETCDCTL_BIN" --endpoints "$other" get compare-probe --print-value-only 2>/dev/null || true)
     if [[ "$seen" != "$MEMBERS" || "$got" != "$tag" ]]; then
+      START_FAIL="the $MEMBERS members run but do not form one cluster"
       log "$kind: the $MEMBERS members started but do not form one cluster (member list shows $seen;" \
         "a put on infra1 read on infra$MEMBERS gives '${got}')"
       return 1
@@ -181,8 +184,9 @@ stop_cluster() {
   local tag="$1" p
   for p in ${MEMBER_PIDS[$tag]:-}; do kill "$p" 2>/dev/null || true; done
   for p in ${MEMBER_PIDS[$tag]:-}; do
-    for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 150); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
   done
   MEMBER_PIDS[$tag]=""
 }
@@ -247,12 +251,12 @@ record() { # tag idx result
 }
 
 # ---- run -----------------------------------------------------------------------------------------
-OURS_OK=1
+OURS_OK=1 START_FAIL=""
 log "starting real etcd ($("$ETCD_BIN" --version | sed -n 1p)), $MEMBERS member(s)"
 start_cluster etcd etcd || { log "real etcd failed to start: giving up"; exit 1; }
 log "starting akka-etcd (bin/etcd), $MEMBERS member(s)"
 if ! start_cluster ours ours; then
-  OURS_OK=0; OURS_WHY="did not start as a $MEMBERS-member cluster (see above)"
+  OURS_OK=0; OURS_WHY="$START_FAIL"
   stop_cluster ours
 fi
 RANGE_VAL=$(head -c $VAL /dev/zero | tr '\0' v)
