@@ -8,19 +8,20 @@
 #
 # Each test runs in its own e2e.test process (-test.run '^Name$'), bounded by --test-timeout, so a
 # hung test cannot take the rest down; the whole run stops starting tests after --total-timeout.
-# The suite starts members on fixed ports 20000+ (its etcdProcessBasePort): run one of these at a
-# time per machine. Prints one line per test and a count; --out FILE writes them as markdown.
+# The suite starts members on fixed ports 20000+ (its etcdProcessBasePort); as root, each test runs
+# in a private network namespace (unshare -n, loopback only) so runs cannot collide (--no-netns: off). Prints one line per test and a count; --out FILE writes them as markdown.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARGS=("$@")
-AGAINST=ours RUN='TestCtlV3' TEST_TIMEOUT=120 TOTAL_TIMEOUT=5400 OUT="" KEEP=0
+AGAINST=ours RUN='TestCtlV3' TEST_TIMEOUT=120 TOTAL_TIMEOUT=5400 OUT="" KEEP=0 NETNS=1
 usage() {
   sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
 
 Flags: --against-etcd  --run REGEX (TestCtlV3)  --test-timeout SECS (120)
        --total-timeout SECS (5400)  --out FILE (markdown)  --keep (keep logs and data in the temp dir)
+       --no-netns (share the machine's network namespace: one run at a time, ports 20000+ free)
 EOF
 }
 while [[ $# -gt 0 ]]; do
@@ -35,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift ;;
     --out=*) OUT="${1#*=}" ;;
     --keep) KEEP=1 ;;
+    --no-netns) NETNS=0 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "etcd-e2e.sh: unknown flag $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -141,6 +143,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- run -----------------------------------------------------------------------------------------
+ISOLATE=()
+if [[ $NETNS == 1 ]]; then
+  if [[ $(id -u) -eq 0 ]] && unshare -n sh -c 'ip link set lo up' 2>/dev/null; then
+    ISOLATE=(unshare -n sh -c 'ip link set lo up && exec "$@"' sh)
+  else
+    log "no private network namespace (needs root, unshare and ip): sharing ports 20000+ with the machine"
+  fi
+fi
 mapfile -t TESTS < <(cd "$WORK/tests/e2e" && "$E2E_BIN" -test.list "$RUN")
 [[ ${#TESTS[@]} -gt 0 ]] || die "no tests match $RUN"
 log "$SUBJECT: ${#TESTS[@]} tests matching '$RUN' from $PKG $VERSION, ${TEST_TIMEOUT}s each at most"
@@ -154,7 +164,7 @@ for t in "${TESTS[@]}"; do
   fi
   t0=$SECONDS
   set +e
-  (cd "$WORK/tests/e2e" && exec env "$MARK" TMPDIR="$WORK/tmp" timeout -k 5 $((TEST_TIMEOUT + 10)) \
+  (cd "$WORK/tests/e2e" && exec "${ISOLATE[@]}" env "$MARK" TMPDIR="$WORK/tmp" timeout -k 5 $((TEST_TIMEOUT + 10)) \
     "$E2E_BIN" -test.run "^${t}\$" -test.v -test.timeout "${TEST_TIMEOUT}s" -bin-dir "$WORK/bin") \
     >"$WORK/logs/$t.log" 2>&1
   rc=$?
