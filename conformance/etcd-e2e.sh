@@ -140,7 +140,9 @@ cleanup() {
   if [[ $KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'log "interrupted (SIGINT)"; exit 130' INT
+trap 'log "terminated (SIGTERM)"; exit 143' TERM
+trap 'log "hung up (SIGHUP)"; exit 129' HUP
 
 # ---- run -----------------------------------------------------------------------------------------
 ISOLATE=()
@@ -175,15 +177,17 @@ for t in "${TESTS[@]}"; do
   if grep -q -- "^--- PASS: $t " "$WORK/logs/$t.log" && [[ $rc == 0 ]]; then
     status=PASS; pass=$((pass + 1)); why=""
   elif grep -q -- "^--- SKIP: $t " "$WORK/logs/$t.log"; then
-    status=SKIP; skip=$((skip + 1)); why=$(grep -m1 -A1 -- "^--- SKIP" "$WORK/logs/$t.log" | tail -n 1 | sed 's/^\s*//')
+    status=SKIP; skip=$((skip + 1)); why=$(grep -m1 -A1 -- "^--- SKIP" "$WORK/logs/$t.log" | tail -n 1 | sed 's/^\s*//' || true)
   else
     status=FAIL; fail=$((fail + 1))
     if grep -q 'panic: test timed out' "$WORK/logs/$t.log" || [[ $rc == 124 || $rc == 137 ]]; then
       why="timed out after ${TEST_TIMEOUT}s"
     else
       # The first assertion or error the test printed.
-      why=$(grep -m1 -E '\.go:[0-9]+: ' "$WORK/logs/$t.log" | sed 's/^\s*//' | cut -c1-160)
-      [[ -n "$why" ]] || why="exit $rc"
+      why=$(grep -m1 -E '\.go:[0-9]+: ' "$WORK/logs/$t.log" | sed 's/^\s*//' | cut -c1-160 || true)
+      # No assertion line: a panic, a leaked goroutine or a bare exit; the log's last words then.
+      [[ -n "$why" ]] || why=$(grep -m1 -E '^panic: |unexpected goroutine|^FAIL|Error' "$WORK/logs/$t.log" | cut -c1-160 || true)
+      [[ -n "$why" ]] || why="exit $rc: $(grep -v '^\s*$' "$WORK/logs/$t.log" | tail -n 1 | cut -c1-140 || true)"
     fi
   fi
   printf '%-4s %-52s %4ss  %s\n' "$status" "$t" "$secs" "$why"
