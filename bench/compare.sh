@@ -1,0 +1,388 @@
+#!/usr/bin/env bash
+# bench/compare.sh: real etcd (Debian's /usr/bin/etcd) and this project side by side, on loopback,
+# driven by the same client (bin/benchmark), workloads interleaved etcd, ours, etcd, ours, ...
+# Prints one table: workload, etcd req/s and p99, ours, ratio ours/etcd (above 1.0: ours is faster).
+#
+#   bench/compare.sh                      1 member each, 3 measured rounds after a warm-up round
+#   bench/compare.sh --quick              a smoke run for CI: short runs, 1 round, few puts for memory
+#   bench/compare.sh --members 3          three members each (etcd's Procfile layout: infra1..3)
+#   bench/compare.sh --rounds 5 --out docs/run.md
+#
+# Not a test: no figure is ever asserted. Servers listen on 127.0.0.1 only, with data in a temporary
+# folder; everything this script starts is stopped by PID when it exits.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ETCD_BIN="${ETCD_BIN:-/usr/bin/etcd}"
+ETCDCTL_BIN="${ETCDCTL_BIN:-/usr/bin/etcdctl}"
+
+usage() {
+  cat <<'EOF'
+Usage: bench/compare.sh [--quick] [--members 1|3] [--rounds N] [--duration SECS]
+                        [--mem-puts N] [--watch-puts N] [--only REGEX] [--out FILE]
+
+  --quick          short runs for a CI smoke (~0.5 s per run, 1 round, no warm-up round,
+                   20,000 puts for the memory row, 100 puts for the watch row)
+  --members 1|3    cluster layout, the same for etcd and ours (1)
+  --rounds N       measured rounds per workload; the table shows the median (3)
+  --duration S     seconds per measured run (5; --quick: 0.5)
+  --mem-puts N     puts before reading the resident memory of a member (1000000)
+  --watch-puts N   puts made while 1,000 watchers listen (2000)
+  --only REGEX     run only the workloads whose name matches (e.g. 'put|memory')
+  --out FILE       also write the table, with date, machine and load, as markdown to FILE
+EOF
+}
+
+ARGS=("$@")
+QUICK=0 MEMBERS=1 ROUNDS=3 DURATION=5 MEM_PUTS=1000000 WATCH_PUTS=2000 ONLY="" OUT=""
+ROUNDS_SET=0 DURATION_SET=0 MEM_SET=0 WATCH_SET=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --members) MEMBERS="$2"; shift ;;
+    --members=*) MEMBERS="${1#*=}" ;;
+    --rounds) ROUNDS="$2"; ROUNDS_SET=1; shift ;;
+    --rounds=*) ROUNDS="${1#*=}"; ROUNDS_SET=1 ;;
+    --duration) DURATION="$2"; DURATION_SET=1; shift ;;
+    --duration=*) DURATION="${1#*=}"; DURATION_SET=1 ;;
+    --mem-puts) MEM_PUTS="$2"; MEM_SET=1; shift ;;
+    --mem-puts=*) MEM_PUTS="${1#*=}"; MEM_SET=1 ;;
+    --watch-puts) WATCH_PUTS="$2"; WATCH_SET=1; shift ;;
+    --watch-puts=*) WATCH_PUTS="${1#*=}"; WATCH_SET=1 ;;
+    --only) ONLY="$2"; shift ;;
+    --only=*) ONLY="${1#*=}" ;;
+    --out) OUT="$2"; shift ;;
+    --out=*) OUT="${1#*=}" ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "compare.sh: unknown flag $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ "$MEMBERS" == 1 || "$MEMBERS" == 3 ]] || { echo "compare.sh: --members must be 1 or 3" >&2; exit 2; }
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --rounds must be a positive integer" >&2; exit 2; }
+WARMUP_ROUND=1
+if [[ $QUICK == 1 ]]; then
+  WARMUP_ROUND=0
+  [[ $ROUNDS_SET == 1 ]] || ROUNDS=1
+  [[ $DURATION_SET == 1 ]] || DURATION=0.5
+  [[ $MEM_SET == 1 ]] || MEM_PUTS=20000
+  [[ $WATCH_SET == 1 ]] || WATCH_PUTS=100
+fi
+# The client JVM's own warm-up before each measured run (bin/benchmark --warmup).
+CLIENT_WARMUP=$([[ $QUICK == 1 ]] && echo 0.3s || echo 1s)
+
+log() { echo "compare.sh: $*" >&2; }
+
+# ---- prerequisites -------------------------------------------------------------------------------
+if [[ ! -x "$ETCD_BIN" || ! -x "$ETCDCTL_BIN" ]]; then
+  log "installing Debian's etcd-server and etcd-client"
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=""; fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server etcd-client >&2 \
+    || { $SUDO apt-get update -q >&2 && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server etcd-client >&2; }
+fi
+if [[ ! -s "$ROOT/target/runtime-classpath.txt" || ! -d "$ROOT/target/classes/io/akkaetcd/bench" ]]; then
+  log "building (mvn -q -B -DskipTests package)"
+  (cd "$ROOT" && { mvn -q -B -o -DskipTests package || mvn -q -B -DskipTests package; }) >&2
+fi
+export AKKA_ETCD_SKIP_BUILD=1
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/akka-etcd-compare.XXXXXX")"
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+START_TS=$(date +%s)
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---- members -------------------------------------------------------------------------------------
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A base port with base..base+9 free, away from etcd's e2e range (20000+) and the default 2379/2380.
+pick_base() {
+  local b i ok
+  for _ in $(seq 100); do
+    b=$((30000 + (RANDOM % 2500) * 10))
+    ok=1
+    for i in $(seq 0 9); do port_free $((b + i)) || { ok=0; break; }; done
+    [[ $ok == 1 ]] && { echo "$b"; return; }
+  done
+  log "no free ports found"; exit 1
+}
+
+# Client URLs of the current cluster of each kind, comma separated (filled by start_cluster).
+declare -A ENDPOINTS MEMBER_PIDS
+
+# start_cluster KIND TAG: starts MEMBERS members of KIND (etcd|ours) with etcd's Procfile flags;
+# sets ENDPOINTS[TAG] and MEMBER_PIDS[TAG]. Returns 1 (after saying why) if a member fails to start.
+start_cluster() {
+  local kind="$1" tag="$2" base cluster="" i name cport pport dir pids="" eps=""
+  base=$(pick_base)
+  for i in $(seq 1 "$MEMBERS"); do
+    cluster+="${cluster:+,}infra$i=http://127.0.0.1:$((base + 2 * i + 1))"
+  done
+  for i in $(seq 1 "$MEMBERS"); do
+    name="infra$i"; cport=$((base + 2 * i)); pport=$((base + 2 * i + 1))
+    dir="$WORK/$tag/$name.etcd"; mkdir -p "$WORK/$tag"
+    local args=(--name "$name" --data-dir "$dir"
+      --listen-client-urls "http://127.0.0.1:$cport" --advertise-client-urls "http://127.0.0.1:$cport"
+      --listen-peer-urls "http://127.0.0.1:$pport" --initial-advertise-peer-urls "http://127.0.0.1:$pport"
+      --initial-cluster-token "etcd-cluster-$tag" --initial-cluster "$cluster" --initial-cluster-state new)
+    if [[ $kind == etcd ]]; then
+      (cd "$WORK/$tag" && exec "$ETCD_BIN" "${args[@]}") >"$WORK/$tag/$name.log" 2>&1 &
+    else
+      (cd "$WORK/$tag" && exec "$ROOT/bin/etcd" "${args[@]}") >"$WORK/$tag/$name.log" 2>&1 &
+    fi
+    PIDS+=($!); pids+="${pids:+ }$!"; eps+="${eps:+,}127.0.0.1:$cport"
+  done
+  MEMBER_PIDS[$tag]="$pids"; ENDPOINTS[$tag]="$eps"
+  # Ready when every member answers `etcdctl endpoint health` (a Range on "health").
+  local deadline=$((SECONDS + 90)) ep pid n=0
+  for ep in ${eps//,/ }; do
+    n=$((n + 1)); pid=$(echo "$pids" | cut -d' ' -f"$n")
+    until "$ETCDCTL_BIN" --endpoints "$ep" --dial-timeout 1s --command-timeout 2s endpoint health >/dev/null 2>&1; do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        START_FAIL="member infra$n exited before serving"
+        log "$kind member infra$n (pid $pid) exited before serving; last lines of its log:"
+        tail -n 15 "$WORK/$tag/infra$n.log" >&2
+        return 1
+      fi
+      if ((SECONDS > deadline)); then
+        START_FAIL="member infra$n not healthy after 90 s"
+        log "$kind member infra$n (pid $pid) not healthy after 90 s; last lines of its log:"
+        tail -n 15 "$WORK/$tag/infra$n.log" >&2
+        return 1
+      fi
+      sleep 0.3
+    done
+  done
+  if [[ $MEMBERS -gt 1 ]]; then
+    # Started is not enough: the members must form one cluster (one member list, one key space).
+    local seen
+    seen=$("$ETCDCTL_BIN" --endpoints "${eps%%,*}" member list 2>/dev/null | grep -c . || true)
+    "$ETCDCTL_BIN" --endpoints "${eps%%,*}" put compare-probe "$tag" >/dev/null 2>&1 || true
+    local other="${eps##*,}" got
+    got=$("$ETCDCTL_BIN" --endpoints "$other" get compare-probe --print-value-only 2>/dev/null || true)
+    if [[ "$seen" != "$MEMBERS" || "$got" != "$tag" ]]; then
+      START_FAIL="the $MEMBERS members run but do not form one cluster"
+      log "$kind: the $MEMBERS members started but do not form one cluster (member list shows $seen;" \
+        "a put on infra1 read on infra$MEMBERS gives '${got}')"
+      return 1
+    fi
+  fi
+  return 0
+}
+
+stop_cluster() {
+  local tag="$1" p
+  for p in ${MEMBER_PIDS[$tag]:-}; do kill "$p" 2>/dev/null || true; done
+  for p in ${MEMBER_PIDS[$tag]:-}; do
+    for _ in $(seq 150); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+  MEMBER_PIDS[$tag]=""
+}
+
+# ---- workloads -----------------------------------------------------------------------------------
+VAL=256 KEY=8 SPACE=100000
+# name|bin/benchmark arguments (endpoints and timing are added per run)
+WORKLOADS=(
+  "put, 1 client|put --clients 1 --conns 1 --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "put, 100 clients|put --clients 100 --conns CONNS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "range linearizable, 1 client|range compare-range-key --consistency l --clients 1 --conns 1"
+  "range linearizable, 100 clients|range compare-range-key --consistency l --clients 100 --conns CONNS"
+  "range serializable, 1 client|range compare-range-key --consistency s --clients 1 --conns 1"
+  "range serializable, 100 clients|range compare-range-key --consistency s --clients 100 --conns CONNS"
+  "txn-put, 100 clients|txn-put --clients 100 --conns CONNS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "watch fan-out: 1,000 watchers, 100 writers|watch --watchers 1000 --streams 100 --clients 100 --conns CONNS --put-total $WATCH_PUTS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+)
+CONNS=$MEMBERS
+[[ $MEMBERS == 1 ]] && CONNS=4
+
+# run_one TAG WORKLOAD_ARGS -> prints "rps p99_ms errors" or "ERR <reason>"
+run_one() {
+  local tag="$1" args="${2//CONNS/$CONNS}" out rc line
+  local timing=(--duration "$DURATION" --warmup "$CLIENT_WARMUP")
+  [[ $args == watch* ]] && timing=(--warmup 0)
+  set +e
+  # shellcheck disable=SC2086 # args is a list of words
+  out=$(timeout 300 "$ROOT/bin/benchmark" --endpoints "${ENDPOINTS[$tag]}" $args "${timing[@]}" 2>"$WORK/bench.err")
+  rc=$?
+  set -e
+  line=$(grep '^RESULT ' <<<"$out" | tail -n 1 || true)
+  if [[ $rc -ne 0 || -z "$line" ]]; then
+    if grep -q UNIMPLEMENTED "$WORK/bench.err" || grep -q UNIMPLEMENTED <<<"$out"; then
+      echo "ERR n/a (UNIMPLEMENTED)"
+    else
+      echo "ERR failed (exit $rc): $(grep -v '^\s*$' "$WORK/bench.err" | head -n 1 | cut -c1-80)"
+    fi
+    return
+  fi
+  field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
+  local ok errors
+  ok=$(field ok); errors=$(field errors)
+  if [[ "$ok" == 0 ]]; then
+    if grep -q UNIMPLEMENTED <<<"$out"; then echo "ERR n/a (UNIMPLEMENTED)"; else
+      echo "ERR failed: $(grep -A1 'Error distribution' <<<"$out" | tail -n 1 | sed 's/^\s*//' | cut -c1-80)"; fi
+    return
+  fi
+  echo "$(field rps) $(field p99_ms) $errors"
+}
+
+commas() { sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|[^0-9]\)/\1,\2\3/;ta'; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) exit; if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+declare -A RPS P99 ERRS NOTE
+record() { # tag idx result
+  local key="$1|$2" r="$3"
+  if [[ $r == ERR* ]]; then NOTE[$key]="${r#ERR }"; return; fi
+  read -r rps p99 errs <<<"$r"
+  RPS[$key]+="$rps "; P99[$key]+="$p99 "
+  [[ "$errs" != 0 ]] && ERRS[$key]=$(( ${ERRS[$key]:-0} + errs ))
+  return 0
+}
+
+# ---- run -----------------------------------------------------------------------------------------
+OURS_OK=1 START_FAIL=""
+log "starting real etcd ($("$ETCD_BIN" --version | sed -n 1p)), $MEMBERS member(s)"
+start_cluster etcd etcd || { log "real etcd failed to start: giving up"; exit 1; }
+log "starting akka-etcd (bin/etcd), $MEMBERS member(s)"
+if ! start_cluster ours ours; then
+  OURS_OK=0; OURS_WHY="$START_FAIL"
+  stop_cluster ours
+fi
+RANGE_VAL=$(head -c $VAL /dev/zero | tr '\0' v)
+for tag in etcd ours; do
+  [[ $tag == ours && $OURS_OK == 0 ]] && continue
+  "$ETCDCTL_BIN" --endpoints "${ENDPOINTS[$tag]}" put compare-range-key "$RANGE_VAL" >/dev/null
+done
+
+selected=()
+for i in "${!WORKLOADS[@]}"; do
+  name="${WORKLOADS[$i]%%|*}"
+  [[ -z "$ONLY" || "$name" =~ $ONLY ]] && selected+=("$i")
+done
+
+if [[ $WARMUP_ROUND == 1 ]]; then
+  log "warm-up round (not recorded)"
+  for i in "${selected[@]}"; do
+    args="${WORKLOADS[$i]#*|}"
+    [[ $args == watch* ]] && continue
+    for tag in etcd ours; do
+      [[ $tag == ours && $OURS_OK == 0 ]] && continue
+      run_one "$tag" "$args" >/dev/null
+    done
+  done
+fi
+for r in $(seq 1 "$ROUNDS"); do
+  for i in "${selected[@]}"; do
+    name="${WORKLOADS[$i]%%|*}"; args="${WORKLOADS[$i]#*|}"
+    for tag in etcd ours; do
+      [[ $tag == ours && $OURS_OK == 0 ]] && continue
+      res=$(run_one "$tag" "$args")
+      log "round $r/$ROUNDS  $tag  $name: $res"
+      record "$tag" "$i" "$res"
+    done
+  done
+done
+LOAD_DURING="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Resident memory: a fresh cluster of each kind, MEM_PUTS puts of distinct 8-byte keys with 256-byte
+# values, then VmRSS of infra1 from /proc (for ours that is the JVM: bin/etcd execs java).
+MEM_ROW=""
+if [[ -z "$ONLY" || "memory" =~ $ONLY ]]; then
+  declare -A RSS MEMNOTE
+  GC_KB="" HEAP_USED=""
+  for tag in etcd ours; do
+    stop_cluster "$tag"
+    [[ $tag == ours && $OURS_OK == 0 ]] && { MEMNOTE[$tag]="n/a"; continue; }
+    if ! start_cluster "$tag" "mem-$tag"; then MEMNOTE[$tag]="failed to start"; continue; fi
+    log "memory: $MEM_PUTS puts to $tag"
+    set +e
+    out=$(timeout 1800 "$ROOT/bin/benchmark" --endpoints "${ENDPOINTS[mem-$tag]}" put --clients 100 \
+      --conns "$CONNS" --total "$MEM_PUTS" --key-size $KEY --val-size $VAL --key-space-size "$MEM_PUTS" \
+      --sequential-keys --warmup 0 2>"$WORK/bench.err")
+    set -e
+    line=$(grep '^RESULT ' <<<"$out" | tail -n 1 || true)
+    pid=$(echo "${MEMBER_PIDS[mem-$tag]}" | cut -d' ' -f1)
+    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo "")
+    if [[ -z "$kb" ]]; then MEMNOTE[$tag]="member gone"; else RSS[$tag]=$kb; fi
+    # A JVM keeps the heap it has grown; after a full GC (G1 then gives memory back) the RSS says
+    # more about what the data needs. Shown beside the first figure, never instead of it.
+    if [[ $tag == ours && -n "$kb" ]] && command -v jcmd >/dev/null; then
+      jcmd "$pid" GC.run >/dev/null 2>&1 || true
+      sleep 2
+      GC_KB=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo "")
+      HEAP_USED=$(jcmd "$pid" GC.heap_info 2>/dev/null | sed -n 's/.*used \([0-9]*K\).*/\1/p' | sed -n 1p || true)
+    fi
+    [[ -z "$line" ]] && MEMNOTE[$tag]="puts failed: $(head -n 1 "$WORK/bench.err" | cut -c1-60)"
+    [[ -n "$line" ]] && log "memory: $tag $(sed -n 's/.*\( ok=[0-9]*\).*\( rps=[^ ]*\).*/\1\2/p' <<<"$line"), VmRSS ${kb:-?} kB"
+    stop_cluster "mem-$tag"
+  done
+  mib() { awk -v k="$1" 'BEGIN {printf "%.0f MiB", k/1024}'; }
+  e="${RSS[etcd]:-}"; o="${RSS[ours]:-}"
+  ecell=${e:+$(mib "$e")}; ecell=${ecell:-${MEMNOTE[etcd]:-n/a}}
+  ocell=${o:+$(mib "$o")}; ocell=${ocell:-${MEMNOTE[ours]:-n/a}}
+  [[ -n "${GC_KB:-}" ]] && ocell+=" ($(mib "$GC_KB") after a full GC; heap used ${HEAP_USED:-?}; JAVA_OPTS: ${JAVA_OPTS:-bin/etcd default})"
+  ratio="–"; [[ -n "$e" && -n "$o" ]] && ratio=$(awk -v a="$o" -v b="$e" 'BEGIN {printf "%.2f (RSS)", a/b}')
+  MEM_ROW="| resident memory after $(echo "$MEM_PUTS" | commas) puts (8 B keys, 256 B values) | $ecell | | $ocell | | $ratio |"
+fi
+
+# ---- table ---------------------------------------------------------------------------------------
+cell() { # tag idx -> "rps|p99"
+  local key="$1|$2"
+  if [[ -n "${RPS[$key]:-}" ]]; then
+    local rps p99 extra=""
+    rps=$(tr ' ' '\n' <<<"${RPS[$key]}" | grep . | median)
+    p99=$(tr ' ' '\n' <<<"${P99[$key]}" | grep . | median)
+    [[ -n "${ERRS[$key]:-}" ]] && extra=" (${ERRS[$key]} errors)"
+    printf "%s%s|%s" "$(printf "%.0f" "$rps" | commas)" "$extra" "$(printf "%.2f ms" "$p99")"
+  elif [[ $1 == ours && $OURS_OK == 0 ]]; then
+    echo "n/a ($OURS_WHY)|"
+  else
+    echo "${NOTE[$key]:-n/a}|"
+  fi
+}
+TABLE="| workload | etcd req/s | etcd p99 | ours req/s | ours p99 | ratio ours/etcd |
+|---|---|---|---|---|---|"
+for i in "${selected[@]}"; do
+  name="${WORKLOADS[$i]%%|*}"
+  IFS='|' read -r er ep <<<"$(cell etcd "$i")"
+  IFS='|' read -r or op <<<"$(cell ours "$i")"
+  ratio="–"
+  if [[ -n "${RPS[etcd|$i]:-}" && -n "${RPS[ours|$i]:-}" ]]; then
+    a=$(tr ' ' '\n' <<<"${RPS[ours|$i]}" | grep . | median); b=$(tr ' ' '\n' <<<"${RPS[etcd|$i]}" | grep . | median)
+    ratio=$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", a/b}')
+  fi
+  [[ $name == watch* ]] && name="$name (events/s; p99 put ack → event)"
+  TABLE+=$'\n'"| $name | $er | $ep | $or | $op | $ratio |"
+done
+[[ -n "$MEM_ROW" ]] && TABLE+=$'\n'"$MEM_ROW"
+
+ELAPSED=$(( $(date +%s) - START_TS ))
+WARM_TEXT=""; [[ $WARMUP_ROUND == 1 ]] && WARM_TEXT=" after a warm-up round"
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+HEADER="$(date -u '+%Y-%m-%d %H:%M UTC'); $MEMBERS member(s) each on 127.0.0.1; $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $("$ETCD_BIN" --version | sed -n 1p) vs akka-etcd $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+median of $ROUNDS round(s) of ${DURATION} s per run$WARM_TEXT; client: bin/benchmark (Java), keys $KEY B, values $VAL B, key space $SPACE; ${ELAPSED} s in all
+load average (1/5/15 min): before $LOAD_BEFORE, after the rate rows $LOAD_DURING, at the end $LOAD_AFTER"
+echo
+echo "$HEADER"
+echo
+echo "$TABLE"
+if [[ -n "$OUT" ]]; then
+  {
+    echo "<!-- bench/compare.sh ${ARGS[*]} -->"
+    echo "$HEADER" | sed 's/$/  /'
+    echo
+    echo "$TABLE"
+  } >"$OUT"
+  log "wrote $OUT"
+fi
