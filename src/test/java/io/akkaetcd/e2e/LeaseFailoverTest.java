@@ -46,17 +46,7 @@ class LeaseFailoverTest {
       assertTrue(kept.stdout().contains("keepalived with TTL(5)"), kept.stdout() + kept.stderr());
 
       // A watch on a surviving member, opened before the leader dies, must see the expiry.
-      Process watch = new ProcessBuilder(Etcdctl.BINARY, "--endpoints=" + followers.get(1).endpoint(),
-          "watch", "leased").redirectErrorStream(true).start();
-      StringBuffer watched = new StringBuffer();
-      Thread reader = new Thread(() -> {
-        try {
-          watched.append(new String(watch.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.io.IOException ignored) {
-          // the watch process was stopped
-        }
-      });
-      reader.start();
+      Etcdctl.Running watch = Etcdctl.start(followers.get(1).endpoint(), "watch", "leased");
       Thread.sleep(500);
 
       leader.kill();
@@ -78,12 +68,10 @@ class LeaseFailoverTest {
       }
       Etcdctl.Result ttl = Etcdctl.run(viaFollower, null, "lease", "timetolive", id.group(1));
       assertTrue(ttl.stdout().contains("already expired"), ttl.stdout());
-      Thread.sleep(300);
-      watch.destroy();
-      watch.waitFor(5, TimeUnit.SECONDS);
-      reader.join(5_000);
       // etcdctl prints type, key and value: a delete's value is empty.
-      assertEquals("DELETE\nleased\n\n", watched.toString(), "the watch kept working across the leader change");
+      String watched = watch.awaitLines(3, 5_000);
+      watch.close();
+      assertEquals("DELETE\nleased\n\n", watched, "the watch kept working across the leader change");
     }
   }
 }
