@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Drives one member's {@link RaftNode}: a timer ticks it, peers' messages and local proposals step it,
  * and each {@link Ready} is handled in the order the core's contract requires:
  * <ol>
- *   <li>persist entries, hard state and any snapshot through the {@link WalActor} (one synced write);</li>
+ *   <li>persist entries, hard state and any snapshot through the {@link WalActor} (one synced write;
+ *       a hard state whose only change is the commit index is written lazily, as etcd does);</li>
  *   <li>then send the messages to peers;</li>
  *   <li>then hand committed entries and ready reads to the {@link StoreActor} (which applies them in order);</li>
  *   <li>then advance.</li>
@@ -204,6 +205,11 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         saving = rd;
         wal.tell(new WalActor.Save(rd, savedAdapter));
         return this;
+      }
+      if (rd.hardState() != null) {
+        // Only the commit index moved: etcd writes that without waiting for the disk.
+        storage.setHardState(rd.hardState());
+        wal.tell(new WalActor.SaveCommit(rd.hardState()));
       }
       finish(rd);
     }

@@ -35,7 +35,7 @@ public final class RaftBootstrap {
     Bootstrap bootstrap = Bootstrap.of(new Configuration(new TreeSet<>(layout.members().keySet()), new TreeSet<>()));
     MemoryRaftStorage storage = MemoryRaftStorage.bootstrapped(
         new Configuration(new TreeSet<>(layout.members().keySet()), new TreeSet<>()));
-    wal.save(bootstrap.hardState(), bootstrap.entries(), null);
+    wal.save(bootstrap.hardState(), bootstrap.entries(), null, true);
     return new Loaded(storage, layout.memberId());
   }
 }

@@ -21,6 +21,9 @@ public final class WalActor {
   /** Persist the durable part of {@code ready}; reply once it is on disk. */
   public record Save(Ready ready, ActorRef<Saved> replyTo) implements Command {}
 
+  /** Write a hard state that changed only its commit index, without fsync and without a reply. */
+  public record SaveCommit(io.akkaetcd.raft.HardState hardState) implements Command {}
+
   public record Saved(Ready ready) {}
 
   /** Drop entries the MVCC backend now holds durably. */
@@ -30,8 +33,12 @@ public final class WalActor {
     return Behaviors.receive(Command.class)
         .onMessage(Save.class, save -> {
           Ready rd = save.ready();
-          wal.save(rd.hardState(), rd.entries(), rd.snapshot());
+          wal.save(rd.hardState(), rd.entries(), rd.snapshot(), true);
           save.replyTo().tell(new Saved(rd));
+          return Behaviors.same();
+        })
+        .onMessage(SaveCommit.class, save -> {
+          wal.save(save.hardState(), java.util.List.of(), null, false);
           return Behaviors.same();
         })
         .onMessage(Compact.class, compact -> {

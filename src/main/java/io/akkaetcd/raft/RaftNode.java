@@ -245,8 +245,11 @@ public final class RaftNode {
                 it.remove();
             }
         }
+        List<LogEntry> unstable = log.unstableEntries();
+        boolean mustSync = !unstable.isEmpty() || snap != null
+                || hs.term() != prevHardState.term() || hs.vote() != prevHardState.vote();
         Ready rd = new Ready(ss.equals(prevSoftState) ? null : ss, hs.equals(prevHardState) ? null : hs,
-                log.unstableEntries(), snap, new ArrayList<>(outbox), committed, reads);
+                unstable, snap, new ArrayList<>(outbox), committed, reads, mustSync);
         outbox.clear();
         prevSoftState = ss;
         prevHardState = hs;

@@ -12,9 +12,12 @@ import java.util.List;
  * @param messages        to send once the above is durable
  * @param committedEntries entries to apply to the state machine, in index order
  * @param readStates      linearizable reads to serve once committedEntries are applied
+ * @param mustSync        entries, a snapshot, or a new term or vote must be on disk before any message
+ *                        is sent (etcd's MustSync); a hard state that changed only its commit index may
+ *                        be written lazily: a restarted member recomputes commitment
  */
 public record Ready(SoftState softState, HardState hardState, List<LogEntry> entries, Snapshot snapshot,
-                    List<RaftMessage> messages, List<LogEntry> committedEntries, List<ReadState> readStates) {
+                    List<RaftMessage> messages, List<LogEntry> committedEntries, List<ReadState> readStates, boolean mustSync) {
 
     public Ready {
         entries = List.copyOf(entries);
@@ -23,8 +26,4 @@ public record Ready(SoftState softState, HardState hardState, List<LogEntry> ent
         readStates = List.copyOf(readStates);
     }
 
-    /** True if the hard state or entries changed: the driver must fsync before sending messages. */
-    public boolean mustSync() {
-        return hardState != null || !entries.isEmpty() || snapshot != null;
-    }
 }

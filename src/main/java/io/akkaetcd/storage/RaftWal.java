@@ -80,9 +80,10 @@ public final class RaftWal implements AutoCloseable {
 
   /**
    * Persists one Ready's durable part: a snapshot received from the leader (replacing the whole log),
-   * entries (overwriting any conflicting tail) and the hard state; synced before it returns.
+   * entries (overwriting any conflicting tail) and the hard state; with {@code sync}, on disk before it
+   * returns (writes are applied in order, so a later synced save covers an earlier lazy one).
    */
-  public void save(HardState hardState, List<LogEntry> entries, Snapshot snapshot) {
+  public void save(HardState hardState, List<LogEntry> entries, Snapshot snapshot, boolean sync) {
     WriteBatch batch = new WriteBatch();
     if (snapshot != null) {
       deleteEntries(batch, firstIndex, lastIndex);
@@ -101,7 +102,7 @@ public final class RaftWal implements AutoCloseable {
     if (hardState != null) {
       batch.put(HARD_STATE, RaftCodec.encode(hardState).toByteArray());
     }
-    db.write(batch, true);
+    db.write(batch, sync);
   }
 
   /** Drops entries up to {@code snapshot.index()}, which the MVCC backend now holds durably. */
