@@ -31,10 +31,6 @@ public final class PeerTransport {
         "akka://" + SYSTEM_NAME + "@" + url.getHost() + ":" + url.getPort() + "/user/" + INBOX_NAME));
   }
 
-  public void removePeer(long id) {
-    peers.remove(id);
-  }
-
   /** Sends if the member is known; Raft tolerates a lost message. */
   public boolean send(long to, PeerMessage message) {
     ActorSelection peer = peers.get(to);

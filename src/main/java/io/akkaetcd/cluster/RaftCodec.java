@@ -29,7 +29,6 @@ import io.akkaetcd.raft.Snapshot;
 import io.akkaetcd.raft.TimeoutNowRequest;
 import io.akkaetcd.raft.VoteRequest;
 import io.akkaetcd.raft.VoteResponse;
-import java.util.List;
 import java.util.TreeSet;
 
 /** The Raft core's records to and from their protobuf form, for the wire and the WAL. */
@@ -141,9 +140,5 @@ public final class RaftCodec {
 
   public static HardState decode(HardStateProto h) {
     return new HardState(h.getTerm(), h.getVote(), h.getCommit());
-  }
-
-  static List<LogEntry> decodeEntries(List<EntryProto> entries) {
-    return entries.stream().map(RaftCodec::decode).toList();
   }
 }

@@ -161,7 +161,7 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
         String javaName = Character.toLowerCase(rpc.getName().charAt(0)) + rpc.getName().substring(1);
         Method javaMethod = findMethod(serviceInterface, javaName);
         String path = "/" + service.getFullName() + "/" + rpc.getName();
-        methods.put(path, new UnaryMethod(path, parserOf(javaMethod.getParameterTypes()[0]),
+        methods.put(path, new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]),
             implementation, javaMethod));
       }
       return this;

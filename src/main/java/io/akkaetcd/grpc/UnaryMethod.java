@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** One unary RPC of a service implementation: how to parse its request and how to call it. */
-record UnaryMethod(String path, Parser<? extends Message> parser, Object service, Method method) {
+record UnaryMethod(Parser<? extends Message> parser, Object service, Method method) {
 
   @SuppressWarnings("unchecked")
   CompletionStage<Message> call(Message request) {

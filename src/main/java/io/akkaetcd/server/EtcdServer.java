@@ -54,7 +54,6 @@ import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreState;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -221,10 +220,6 @@ public final class EtcdServer implements AutoCloseable {
   /** The port the first client listener is bound to (useful with port 0). */
   public int clientPort() {
     return bindings.get(0).localAddress().getPort();
-  }
-
-  public List<InetSocketAddress> clientAddresses() {
-    return bindings.stream().map(ServerBinding::localAddress).toList();
   }
 
   public long memberId() {
