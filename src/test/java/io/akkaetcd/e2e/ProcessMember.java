@@ -1,14 +1,10 @@
 package io.akkaetcd.e2e;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,7 +46,7 @@ final class ProcessMember implements AutoCloseable {
     awaitReady();
   }
 
-  private CountDownLatch ready;
+  private MemberLog log;
 
   /** Starts the process without waiting: a member of a new cluster is ready only once a quorum is up. */
   void launch() throws Exception {
@@ -65,27 +61,11 @@ final class ProcessMember implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("AKKA_ETCD_SKIP_BUILD", "1");
     process = pb.start();
-    CountDownLatch ready = new CountDownLatch(1);
-    this.ready = ready;
-    Process p = process;
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          output.append(line).append('\n');
-          if (line.contains("ready to serve client requests")) {
-            ready.countDown();
-          }
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    }, "member-log");
-    reader.setDaemon(true);
-    reader.start();
+    log = new MemberLog(process, output, "member-log");
   }
 
   void awaitReady() throws Exception {
-    if (!ready.await(60, TimeUnit.SECONDS)) {
+    if (!log.awaitReady(60)) {
       process.destroyForcibly();
       throw new IllegalStateException("member " + name + " did not become ready:\n" + output);
     }

@@ -1,14 +1,10 @@
 package io.akkaetcd.e2e;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -37,23 +33,10 @@ final class RealEtcd implements AutoCloseable {
         "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
         "--initial-cluster", "default=" + peerUrl)
         .redirectErrorStream(true).start();
-    CountDownLatch ready = new CountDownLatch(1);
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          if (line.contains("ready to serve client requests")) {
-            ready.countDown();
-          }
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    }, "real-etcd-log");
-    reader.setDaemon(true);
-    reader.start();
-    if (!ready.await(20, TimeUnit.SECONDS)) {
+    MemberLog log = new MemberLog(p, new StringBuffer(), "real-etcd-log");
+    if (!log.awaitReady(20)) {
       p.destroyForcibly();
-      throw new IllegalStateException("real etcd did not become ready");
+      throw new IllegalStateException("real etcd did not become ready:\n" + log.output());
     }
     return new RealEtcd(p, dir, client);
   }
