@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ol>
  *   <li>persist entries, hard state and any snapshot through the {@link WalActor} (one synced write;
  *       a hard state whose only change is the commit index is written lazily, as etcd does);</li>
- *   <li>then send the messages to peers;</li>
+ *   <li>then send the messages to peers (a steady leader sends its appends before its own write, so the
+ *       followers' fsyncs overlap the leader's);</li>
  *   <li>then hand committed entries and ready reads to the {@link StoreActor} (which applies them in order);</li>
  *   <li>then advance.</li>
  * </ol>
@@ -201,6 +202,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private Behavior<Command> drive() {
     while (saving == null && node.hasReady()) {
       Ready rd = node.ready();
+      if (rd.sendBeforePersist()) send(rd.messages());
       if (rd.mustSync()) {
         saving = rd;
         wal.tell(new WalActor.Save(rd, savedAdapter));
@@ -233,14 +235,18 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     return drive();
   }
 
-  private void finish(Ready rd) {
-    for (RaftMessage m : rd.messages()) {
+  private void send(List<RaftMessage> messages) {
+    for (RaftMessage m : messages) {
       if (m instanceof InstallSnapshotRequest snap) {
         sendSnapshot(snap);
       } else {
         peers.send(m.to(), RaftCodec.encode(m));
       }
     }
+  }
+
+  private void finish(Ready rd) {
+    if (!rd.sendBeforePersist()) send(rd.messages());
     List<LogEntry> committed = rd.committedEntries();
     if (rd.hardState() != null) {
       pending.committed(rd.hardState().commit());

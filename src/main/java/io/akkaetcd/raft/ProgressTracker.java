@@ -35,11 +35,11 @@ final class ProgressTracker {
     }
 
     /** Fresh progress for everyone, as on a term change: we know nothing about the followers' logs yet. */
-    void resetProgress(long selfId, long lastIndex) {
+    void resetProgress(long selfId, long lastIndex, long selfPersisted) {
         progress.clear();
         for (long id : config.members()) {
             Progress p = new Progress(lastIndex + 1, maxInflight);
-            if (id == selfId) p.match = lastIndex;
+            if (id == selfId) p.match = selfPersisted;
             progress.put(id, p);
         }
     }

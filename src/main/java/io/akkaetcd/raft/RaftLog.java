@@ -123,6 +123,13 @@ final class RaftLog {
         return out;
     }
 
+    /** The last index known to be on stable storage (entries shadowed by an unstable tail do not count). */
+    long persistedLastIndex() {
+        // A received snapshot replaces the stored log once persisted; until then only its base is certain.
+        if (unstable.snapshot() != null) return storage.firstIndex() - 1;
+        return Math.min(lastIndex(), unstable.offset() - 1);
+    }
+
     List<LogEntry> unstableEntries() {
         return unstable.entries();
     }

@@ -15,7 +15,9 @@ import java.util.random.RandomGenerator;
  * <ol>
  *   <li><b>Persist</b>: if {@code rd.snapshot()} is set, store it (and restore the state machine from it); append
  *       {@code rd.entries()} (overwriting any conflicting tail); store {@code rd.hardState()} if non-null; then
- *       fsync. Nothing may be sent before this is durable: a vote or an append acknowledgement is a promise.</li>
+ *       fsync. Nothing may be sent before this is durable (a vote or an append acknowledgement is a promise),
+ *       except when {@code rd.sendBeforePersist()}: then a leader's appends go out first and its own disk write
+ *       runs in parallel with the followers' (thesis §10.2.1).</li>
  *   <li><b>Send</b> {@code rd.messages()}, each to {@code message.to()}. Losing, delaying, duplicating or reordering
  *       them is safe. Report the outcome of every InstallSnapshotRequest with {@link #reportSnapshot} (true once
  *       the transport delivered it, false if it failed): the leader sends nothing else to that follower until
@@ -246,10 +248,13 @@ public final class RaftNode {
             }
         }
         List<LogEntry> unstable = log.unstableEntries();
-        boolean mustSync = !unstable.isEmpty() || snap != null
-                || hs.term() != prevHardState.term() || hs.vote() != prevHardState.vote();
+        boolean termOrVoteChanged = hs.term() != prevHardState.term() || hs.vote() != prevHardState.vote();
+        boolean mustSync = !unstable.isEmpty() || snap != null || termOrVoteChanged;
+        // A leader whose term and vote are already durable promises nothing by sending appends: only its own
+        // entries are not on disk yet, and it does not count them until advance() says they are.
+        boolean sendBeforePersist = role == Role.LEADER && snap == null && !termOrVoteChanged;
         Ready rd = new Ready(ss.equals(prevSoftState) ? null : ss, hs.equals(prevHardState) ? null : hs,
-                unstable, snap, new ArrayList<>(outbox), committed, reads, mustSync);
+                unstable, snap, new ArrayList<>(outbox), committed, reads, mustSync, sendBeforePersist);
         outbox.clear();
         prevSoftState = ss;
         prevHardState = hs;
@@ -271,6 +276,15 @@ public final class RaftNode {
         for (LogEntry e : rd.committedEntries()) {
             log.appliedTo(e.index());
             if (e.type() == LogEntry.EntryType.CONF_CHANGE) applyConfChange(ConfChange.decode(e.data()));
+        }
+        if (role == Role.LEADER && (!rd.entries().isEmpty() || rd.snapshot() != null)) selfAck();
+    }
+
+    /** Leader: its own log counts toward commitment up to what is on its disk (thesis §10.2.1). */
+    private void selfAck() {
+        Progress self = tracker.get(id);
+        if (self != null && self.maybeUpdate(log.persistedLastIndex()) && LeaderStep.maybeCommit(this)) {
+            LeaderStep.bcastAppend(this);
         }
     }
 
@@ -352,7 +366,7 @@ public final class RaftNode {
         leadTransferee = NONE;
         pendingConfIndex = 0;
         tracker.resetVotes();
-        tracker.resetProgress(id, log.lastIndex());
+        tracker.resetProgress(id, log.lastIndex(), log.persistedLastIndex());
         readOnly = new ReadOnly();
         readsAwaitingTermCommit.clear();
     }
@@ -426,8 +440,6 @@ public final class RaftNode {
     LogEntry appendEntry(LogEntry.EntryType type, byte[] data) {
         LogEntry e = new LogEntry(log.lastIndex() + 1, term, type, data);
         log.append(List.of(e));
-        tracker.get(id).maybeUpdate(log.lastIndex());
-        LeaderStep.maybeCommit(this);
         return e;
     }
 
@@ -441,7 +453,7 @@ public final class RaftNode {
         }
         log.restore(s);
         tracker = new ProgressTracker(s.configuration(), config.maxInflightMessages());
-        tracker.resetProgress(id, log.lastIndex());
+        tracker.resetProgress(id, log.lastIndex(), log.persistedLastIndex());
         return true;
     }
 

@@ -45,6 +45,44 @@ class CommitmentTest {
         assertEquals(c.expectedCommit(), n.status().commit());
     }
 
+    /**
+     * Thesis §10.2.1: a steady leader sends its appends before its own disk write ends, so it must not count its
+     * own copy until the driver reports it persisted; a majority of followers can still commit without it.
+     */
+    @Test
+    void leaderSendsFirstButCountsItsOwnEntryOnlyOncePersisted() {
+        MemoryRaftStorage s = new MemoryRaftStorage(voters(3));
+        RaftNode n = node(RaftConfig.defaults(1).withPreVote(false), s);
+        n.campaign();
+        n.step(new VoteResponse(2, 1, 1, false, true));
+        Ready election = n.ready();
+        assertFalse(election.sendBeforePersist(), "a new term and vote must be durable before anything is sent");
+        s.append(election.entries());
+        s.setHardState(election.hardState());
+        n.advance(election);
+        for (long peer : List.of(2L, 3L)) n.step(new AppendEntriesResponse(peer, 1, 1, 1, false, 0, 0));
+        drain(n, s);
+        long noop = n.status().commit();
+
+        n.propose(bytes("x"));
+        Ready rd = n.ready();
+        assertTrue(rd.sendBeforePersist());
+        assertEquals(2, only(rd.messages(), AppendEntriesRequest.class).size(), "appends go out with the entry");
+        n.step(new AppendEntriesResponse(2, 1, 1, noop + 1, false, 0, 0));
+        assertEquals(noop, n.status().commit(), "one follower plus the leader's unwritten copy is not a majority");
+        s.append(rd.entries());
+        n.advance(rd);
+        assertEquals(noop + 1, n.status().commit(), "committed once the leader's own copy is on disk");
+
+        n.propose(bytes("y"));
+        Ready next = n.ready();
+        n.step(new AppendEntriesResponse(2, 1, 1, noop + 2, false, 0, 0));
+        n.step(new AppendEntriesResponse(3, 1, 1, noop + 2, false, 0, 0));
+        assertEquals(noop + 2, n.status().commit(), "both followers are a majority without the leader's disk");
+        s.append(next.entries());
+        n.advance(next);
+    }
+
     /*
      * Figure 8 played out. (a) S1 leads term 2 and replicates index 2 to S2 only. (b) S1 crashes; S5 leads term 3
      * with a different index 2 that nobody else gets. (c) S5 crashes, S1 leads term 4 and copies its index 2

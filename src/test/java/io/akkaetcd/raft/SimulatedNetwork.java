@@ -33,6 +33,9 @@ final class SimulatedNetwork {
         final List<LogEntry> applied = new ArrayList<>();
         long appliedIndex;
         final List<ReadState> readStates = new ArrayList<>();
+        /** A Ready whose disk write is still running (see {@link #setMaxDiskDelayTicks}), and when it ends. */
+        Ready persisting;
+        long persistedAt;
 
         Member(long id, RaftConfig config, MemoryRaftStorage storage) {
             this.id = id;
@@ -53,6 +56,7 @@ final class SimulatedNetwork {
     private final Map<Link, Double> linkDropRate = new HashMap<>();
     private double dropRate;
     private int maxDelayTicks;
+    private int maxDiskDelayTicks;
     private boolean reorder;
     private long now;
     private long seq;
@@ -123,6 +127,12 @@ final class SimulatedNetwork {
 
     void setReorder(boolean on) { this.reorder = on; }
 
+    /**
+     * A member's disk write takes up to this many ticks; meanwhile it keeps stepping messages, and a leader's
+     * Ready that may send first does so. A crash loses the write in progress.
+     */
+    void setMaxDiskDelayTicks(int ticks) { this.maxDiskDelayTicks = ticks; }
+
     void cut(long from, long to) { cut.add(new Link(from, to)); }
 
     void cutBoth(long a, long b) {
@@ -159,6 +169,7 @@ final class SimulatedNetwork {
         Member m = members.get(id);
         m.up = false;
         m.node = null;
+        m.persisting = null;
     }
 
     void restart(long id) {
@@ -240,13 +251,30 @@ final class SimulatedNetwork {
         inFlight.add(new InFlight(now + delay, seq++, m));
     }
 
-    /** The driver contract: persist, send, apply, advance. */
+    /** The driver contract: persist, send, apply, advance; a leader may send first (thesis §10.2.1). */
     private boolean processReadies() {
         boolean worked = false;
         for (Member m : members.values()) {
-            while (m.up && m.node.hasReady()) {
+            while (m.up) {
+                Ready rd;
+                if (m.persisting != null) {
+                    if (m.persistedAt > now) break;
+                    rd = m.persisting;
+                    m.persisting = null;
+                } else if (m.node.hasReady()) {
+                    rd = m.node.ready();
+                    if (rd.sendBeforePersist()) for (RaftMessage msg : rd.messages()) send(msg);
+                    long diskDelay = maxDiskDelayTicks > 0 ? random.nextInt(maxDiskDelayTicks + 1) : 0;
+                    if (rd.mustSync() && diskDelay > 0) {
+                        worked = true;
+                        m.persisting = rd;
+                        m.persistedAt = now + diskDelay;
+                        break;
+                    }
+                } else {
+                    break;
+                }
                 worked = true;
-                Ready rd = m.node.ready();
                 if (rd.snapshot() != null) {
                     m.storage.applySnapshot(rd.snapshot());
                     m.applied.clear();
@@ -255,7 +283,7 @@ final class SimulatedNetwork {
                 }
                 m.storage.append(rd.entries());
                 if (rd.hardState() != null) m.storage.setHardState(rd.hardState());
-                for (RaftMessage msg : rd.messages()) send(msg);
+                if (!rd.sendBeforePersist()) for (RaftMessage msg : rd.messages()) send(msg);
                 for (LogEntry e : rd.committedEntries()) apply(m, e);
                 for (ReadState rs : rd.readStates()) {
                     if (rs.index() > m.appliedIndex) throw new AssertionError("read " + rs + " before applied " + m.appliedIndex);
