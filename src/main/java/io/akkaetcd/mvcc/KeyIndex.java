@@ -131,6 +131,18 @@ final class KeyIndex {
     return !current().isEmpty();
   }
 
+  /**
+   * The key's one revision when it is live and holds no other (one generation of one put), else null:
+   * the index then keeps the key in its packed form (see {@link IndexLeaf}).
+   */
+  Found onlyRevision() {
+    if (generations.length != 1 || generations[0].size != 1) {
+      return null;
+    }
+    Generation g = generations[0];
+    return new Found(g.main(0), g.sub(0), g.createRevision, g.version);
+  }
+
   /** True when compaction has left nothing: the key can leave the index. */
   boolean isEmpty() {
     return generations.length == 1 && generations[0].isEmpty();

@@ -135,7 +135,7 @@ public final class MvccStore {
       throw EtcdError.FUTURE_REV.exception();
     }
     compactRev = rev;
-    index.compact(rev, (key, main, sub, tombstone) -> pending.deleteRevision(main, sub, tombstone));
+    index.compact(rev, pending::deleteRevision);
     metaDirty = true;
     return CompactionResponse.newBuilder().setHeader(header(currentRev)).build();
   }

@@ -1,18 +1,27 @@
 package io.akkaetcd.mvcc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 
 /**
- * Every key's {@link KeyIndex}, ordered by unsigned bytes (etcd's treeIndex). Ranges follow etcd's
+ * Every key's revisions, ordered by unsigned bytes (etcd's treeIndex). Ranges follow etcd's
  * conventions after {@code mkGteRange}: {@code end == null} is the single key, an empty {@code end}
  * means "to the end of the keyspace", otherwise [key, end).
+ *
+ * <p>Memory is the point of the layout: a member keeps every key here, so the per-key cost bounds the
+ * store's size. Keys live in sorted {@link IndexLeaf leaves} of up to 128 (a two-level B+tree: a
+ * sorted array of leaves over sorted arrays of keys), each key as a byte[] and, while it holds one
+ * live revision, two packed longs. A million 8-byte keys put once take ~70 bytes each here, where a
+ * TreeMap of ByteString to per-key objects took ~216.
+ *
+ * <p>Invariants: no leaf is empty; every key of leaf {@code n} sorts before the first key of leaf
+ * {@code n + 1}. Leaf 0 takes every key below leaf 1's first. A full leaf splits in halves, except when
+ * a key arrives past the last key of all (keys put in order), which starts a new leaf and leaves the
+ * full one full. Compaction merges neighbours that fit in one leaf.
  */
 final class TreeIndex {
   static final Comparator<ByteString> KEY_ORDER = ByteString.unsignedLexicographicalComparator();
@@ -23,34 +32,56 @@ final class TreeIndex {
   /** The revisions found by {@link #revisions}: at most {@code limit} of them, and how many there were. */
   record Revisions(List<KeyRevision> found, int total) {}
 
-  private final TreeMap<ByteString, KeyIndex> keys = new TreeMap<>(KEY_ORDER);
+  private IndexLeaf[] leaves = new IndexLeaf[16];
+  private int leafCount;
+  private int keyCount;
 
   void put(ByteString key, long main, long sub) {
-    keys.computeIfAbsent(key, k -> new KeyIndex()).put(main, sub);
+    byte[] k = key.toByteArray();
+    int li = leafOf(k);
+    int i = li < 0 ? -1 : leaves[li].search(k);
+    if (i >= 0) {
+      leaves[li].unpack(i).put(main, sub);
+    } else {
+      insert(li, -i - 1, k, main, sub, main, 1);
+    }
   }
 
   void restorePut(ByteString key, long main, long sub, long createRevision, long version) {
-    keys.computeIfAbsent(key, k -> new KeyIndex()).restorePut(main, sub, createRevision, version);
+    byte[] k = key.toByteArray();
+    int li = leafOf(k);
+    int i = li < 0 ? -1 : leaves[li].search(k);
+    if (i >= 0) {
+      leaves[li].unpack(i).restorePut(main, sub, createRevision, version);
+    } else {
+      insert(li, -i - 1, k, main, sub, createRevision, version);
+    }
   }
 
   void tombstone(ByteString key, long main, long sub) {
-    KeyIndex ki = keys.get(key);
-    if (ki == null) {
+    byte[] k = key.toByteArray();
+    IndexLeaf leaf = leafHolding(k);
+    int i = leaf == null ? -1 : leaf.search(k);
+    if (i < 0) {
       throw new IllegalStateException("tombstone on unknown key");
     }
-    ki.tombstone(main, sub);
+    leaf.unpack(i).tombstone(main, sub);
   }
 
   /** The key's revision visible at {@code atRev}, or null. */
   KeyIndex.Found get(ByteString key, long atRev) {
-    KeyIndex ki = keys.get(key);
-    return ki == null ? null : ki.get(atRev);
+    byte[] k = key.toByteArray();
+    IndexLeaf leaf = leafHolding(k);
+    int i = leaf == null ? -1 : leaf.search(k);
+    return i < 0 ? null : leaf.get(i, atRev);
   }
 
   /** True if the key exists at the newest revision. */
   boolean isLive(ByteString key) {
-    KeyIndex ki = keys.get(key);
-    return ki != null && ki.isLive();
+    byte[] k = key.toByteArray();
+    IndexLeaf leaf = leafHolding(k);
+    int i = leaf == null ? -1 : leaf.search(k);
+    return i >= 0 && leaf.isLive(i);
   }
 
   /**
@@ -58,23 +89,24 @@ final class TreeIndex {
    * (all if {@code limit <= 0}), and the count of all of them (etcd's treeIndex.Revisions).
    */
   Revisions revisions(ByteString key, ByteString end, long atRev, long limit) {
-    if (end == null) { // the common single-key read: no submap
+    if (end == null) { // the common single-key read: no walk
       KeyIndex.Found f = get(key, atRev);
       return f == null ? new Revisions(List.of(), 0) : new Revisions(List.of(new KeyRevision(key, f)), 1);
     }
     List<KeyRevision> found = new ArrayList<>();
-    int total = 0;
-    for (Map.Entry<ByteString, KeyIndex> e : span(key, end).entrySet()) {
-      KeyIndex.Found f = e.getValue().get(atRev);
+    int[] total = {0};
+    forEachIn(key, end, (leaf, i) -> {
+      KeyIndex.Found f = leaf.get(i, atRev);
       if (f == null) {
-        continue;
+        return;
       }
       if (limit <= 0 || found.size() < limit) {
-        found.add(new KeyRevision(e.getKey(), f));
+        // The index never changes a stored key array, so the ByteString may share it.
+        found.add(new KeyRevision(UnsafeByteOperations.unsafeWrap(leaf.key(i)), f));
       }
-      total++;
-    }
-    return new Revisions(found, total);
+      total[0]++;
+    });
+    return new Revisions(found, total[0]);
   }
 
   /** How many keys of the range exist at {@code atRev} (etcd's CountRevisions). */
@@ -82,52 +114,131 @@ final class TreeIndex {
     if (end == null) {
       return get(key, atRev) == null ? 0 : 1;
     }
-    int total = 0;
-    for (KeyIndex ki : span(key, end).values()) {
-      if (ki.get(atRev) != null) {
-        total++;
+    int[] total = {0};
+    forEachIn(key, end, (leaf, i) -> {
+      if (leaf.get(i, atRev) != null) {
+        total[0]++;
       }
-    }
-    return total;
+    });
+    return total[0];
   }
 
   /** Compacts every key at {@code atRev}; keys left with nothing leave the index. */
-  void compact(long atRev, CompactedRevisions removed) {
-    Iterator<Map.Entry<ByteString, KeyIndex>> it = keys.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<ByteString, KeyIndex> e = it.next();
-      ByteString key = e.getKey();
-      KeyIndex ki = e.getValue();
-      ki.compact(atRev, (main, sub, tombstone) -> removed.removed(key, main, sub, tombstone));
-      if (ki.isEmpty()) {
-        it.remove();
+  void compact(long atRev, KeyIndex.RemovedRevisions removed) {
+    int kept = 0;
+    keyCount = 0;
+    for (int li = 0; li < leafCount; li++) {
+      IndexLeaf leaf = leaves[li];
+      leaf.compact(atRev, removed);
+      keyCount += leaf.size();
+      if (leaf.size() == 0) {
+        continue;
+      }
+      if (kept > 0 && leaves[kept - 1].size() + leaf.size() <= IndexLeaf.CAPACITY) {
+        leaves[kept - 1].absorb(leaf); // deletions leave leaves sparse: refill them
+      } else {
+        leaves[kept++] = leaf;
       }
     }
-  }
-
-  interface CompactedRevisions {
-    void removed(ByteString key, long main, long sub, boolean tombstone);
+    Arrays.fill(leaves, kept, leafCount, null);
+    leafCount = kept;
   }
 
   /** The generations of {@code key}, oldest first, or null if the index does not hold it. */
   List<List<Revision>> generations(ByteString key) {
-    KeyIndex ki = keys.get(key);
-    return ki == null ? null : ki.generations();
+    byte[] k = key.toByteArray();
+    IndexLeaf leaf = leafHolding(k);
+    int i = leaf == null ? -1 : leaf.search(k);
+    return i < 0 ? null : leaf.generations(i);
   }
 
   /** Number of keys the index holds, live or not. */
   int size() {
-    return keys.size();
+    return keyCount;
   }
 
-  /** The keys of [key, end), or from key on when {@code end} is empty; {@code end} is not null here. */
-  private NavigableMap<ByteString, KeyIndex> span(ByteString key, ByteString end) {
-    if (end.isEmpty()) {
-      return keys.tailMap(key, true);
+  /** Number of leaves, for tests. */
+  int leafCount() {
+    return leafCount;
+  }
+
+  private interface EntryVisitor {
+    void visit(IndexLeaf leaf, int i);
+  }
+
+  /** Visits, in key order, the keys of [key, end), or from key on when {@code end} is empty. */
+  private void forEachIn(ByteString key, ByteString end, EntryVisitor visitor) {
+    if (!end.isEmpty() && KEY_ORDER.compare(key, end) >= 0 || leafCount == 0) {
+      return;
     }
-    if (KEY_ORDER.compare(key, end) >= 0) {
-      return new TreeMap<>(KEY_ORDER);
+    byte[] from = key.toByteArray();
+    byte[] to = end.isEmpty() ? null : end.toByteArray();
+    int li = leafOf(from);
+    int i = leaves[li].search(from);
+    for (i = i < 0 ? -i - 1 : i; li < leafCount; li++, i = 0) {
+      IndexLeaf leaf = leaves[li];
+      for (; i < leaf.size(); i++) {
+        if (to != null && Arrays.compareUnsigned(leaf.key(i), to) >= 0) {
+          return;
+        }
+        visitor.visit(leaf, i);
+      }
     }
-    return keys.subMap(key, true, end, false);
+  }
+
+  /** The leaf that holds {@code key} if the index holds it, or null when the index is empty. */
+  private IndexLeaf leafHolding(byte[] key) {
+    int li = leafOf(key);
+    return li < 0 ? null : leaves[li];
+  }
+
+  /** The number of the leaf that holds or would take {@code key}; -1 when there is none. */
+  private int leafOf(byte[] key) {
+    if (leafCount == 0) {
+      return -1;
+    }
+    int found = 0;
+    int lo = 1;
+    int hi = leafCount - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Arrays.compareUnsigned(leaves[mid].key(0), key) <= 0) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** Inserts a key the index does not hold at position {@code i} of leaf {@code li} (-1: no leaf yet). */
+  private void insert(int li, int i, byte[] key, long main, long sub, long createRevision, long version) {
+    if (li < 0) {
+      addLeaf(0, new IndexLeaf());
+      li = 0;
+    }
+    IndexLeaf leaf = leaves[li];
+    if (leaf.size() == IndexLeaf.CAPACITY) {
+      boolean pastTheLastKey = li == leafCount - 1 && i == leaf.size();
+      int from = pastTheLastKey ? leaf.size() : IndexLeaf.CAPACITY / 2;
+      IndexLeaf right = leaf.splitOff(from);
+      addLeaf(li + 1, right);
+      if (i >= from) {
+        leaf = right;
+        i -= from;
+      }
+    }
+    leaf.insert(i, key, main, sub, createRevision, version);
+    keyCount++;
+  }
+
+  private void addLeaf(int at, IndexLeaf leaf) {
+    if (leafCount == leaves.length) {
+      leaves = Arrays.copyOf(leaves, leaves.length * 2);
+    }
+    System.arraycopy(leaves, at, leaves, at + 1, leafCount - at);
+    leaves[at] = leaf;
+    leafCount++;
   }
 }
