@@ -140,6 +140,23 @@ public final class MvccStore {
     return CompactionResponse.newBuilder().setHeader(header(currentRev)).build();
   }
 
+  /**
+   * etcd's HashByRev over the committed key bucket at {@code rev} (0: the current revision); fails as
+   * etcd does for a compacted or future revision. Flushes pending writes first, unsynced.
+   */
+  public KvHash.Result hashKv(long rev) {
+    if (rev > 0 && rev <= compactRev) {
+      throw EtcdError.COMPACTED.exception();
+    }
+    if (rev > 0 && rev > currentRev) {
+      throw EtcdError.FUTURE_REV.exception();
+    }
+    long at = rev == 0 ? currentRev : rev;
+    commit(false);
+    int hash = KvHash.hash(pending.backend(), at, compactRev, index.keep(at));
+    return new KvHash.Result(hash, currentRev, compactRev);
+  }
+
   /** The Raft index of the last entry applied to this store (0 before any). */
   public long consistentIndex() {
     return consistentIndex;

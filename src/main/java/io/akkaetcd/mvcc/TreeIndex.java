@@ -105,6 +105,18 @@ final class TreeIndex {
     }
   }
 
+  /** The revisions a compaction at {@code atRev} would keep, over all keys (etcd's treeIndex.Keep). */
+  java.util.Set<Revision> keep(long atRev) {
+    java.util.Set<Revision> kept = new java.util.HashSet<>();
+    for (KeyIndex ki : keys.values()) {
+      Revision r = ki.keep(atRev);
+      if (r != null) {
+        kept.add(r);
+      }
+    }
+    return kept;
+  }
+
   interface CompactedRevisions {
     void removed(ByteString key, long main, long sub, boolean tombstone);
   }

@@ -27,6 +27,8 @@ import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.Version;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.grpc.Unimplemented;
+import io.akkaetcd.mvcc.KvHash;
+import com.google.protobuf.Message;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreStatus;
 import akka.NotUsed;
@@ -84,7 +86,12 @@ public final class MaintenanceService implements Maintenance {
 
   @Override
   public CompletionStage<HashKVResponse> hashKV(HashKVRequest in) {
-    return Unimplemented.call("HashKV");
+    CompletionStage<Message> reply = AskPattern.askWithStatus(store, replyTo -> new StoreActor.Query(applier -> {
+      KvHash.Result h = applier.mvcc().hashKv(in.getRevision());
+      return HashKVResponse.newBuilder().setHeader(applier.header(h.currentRevision()))
+          .setHash(h.hash()).setCompactRevision(h.compactRevision()).build();
+    }, replyTo), Duration.ofSeconds(5), scheduler);
+    return DirectFutures.direct(reply).thenApply(m -> (HashKVResponse) m);
   }
 
   @Override
