@@ -135,7 +135,7 @@ public final class MvccStore {
       throw EtcdError.FUTURE_REV.exception();
     }
     compactRev = rev;
-    index.compact(rev, (key, main, sub, tombstone) -> pending.deleteRevision(main, sub, tombstone));
+    index.compact(rev, (key, main, sub, tombstone) -> pending.deleteRevision(key, main, sub, tombstone));
     metaDirty = true;
     return CompactionResponse.newBuilder().setHeader(header(currentRev)).build();
   }
@@ -155,6 +155,14 @@ public final class MvccStore {
     commit(false);
     int hash = KvHash.hash(pending.backend(), at, compactRev, index.keep(at));
     return new KvHash.Result(hash, currentRev, compactRev);
+  }
+
+  /**
+   * Bytes the key bucket would take in etcd's bolt file: revision keys, values and an element header
+   * each, pending writes included. Compaction lowers it at once (bolt frees the pages at once too).
+   */
+  public long keyBucketBytes() {
+    return pending.keyBucketBytes();
   }
 
   /** The Raft index of the last entry applied to this store (0 before any). */
@@ -498,6 +506,7 @@ public final class MvccStore {
     backend.scan(BackendLayout.KEY_BUCKET_START, BackendLayout.KEY_BUCKET_END, (k, v) -> {
       Revision rev = BackendLayout.revisionOf(k);
       KeyValue kv = parseStored(k, v);
+      pending.countStored(k, v);
       ByteString key = kv.getKey();
       if (BackendLayout.isTombstone(k)) {
         if (index.isLive(key)) {
