@@ -17,9 +17,6 @@ public interface Backend extends AutoCloseable {
   /** Applies every put and delete of {@code batch} atomically; with {@code sync}, on disk before it returns. */
   void write(WriteBatch batch, boolean sync);
 
-  /** Approximate bytes the backend holds on disk (for quota and Status.dbSize). */
-  long sizeBytes();
-
   @Override
   void close();
 }

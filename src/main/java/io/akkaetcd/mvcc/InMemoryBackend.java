@@ -50,14 +50,6 @@ public final class InMemoryBackend implements Backend {
     writes++;
   }
 
-  @Override
-  public synchronized long sizeBytes() {
-    long size = 0;
-    for (Map.Entry<byte[], byte[]> e : data.entrySet()) {
-      size += e.getKey().length + e.getValue().length;
-    }
-    return size;
-  }
 
   /** How many {@link #write} calls have been applied. */
   public synchronized long writeCount() {

@@ -1,5 +1,7 @@
 package io.akkaetcd.mvcc;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.util.Arrays;
 import java.util.List;
 
@@ -116,12 +118,13 @@ final class IndexLeaf {
    * leaf, keys left with one live revision are packed again. A packed key has nothing to drop: its one
    * revision is its newest and not a tombstone.
    */
-  void compact(long atRev, KeyIndex.RemovedRevisions removed) {
+  void compact(long atRev, TreeIndex.CompactedRevisions removed) {
     int kept = 0;
     for (int i = 0; i < size; i++) {
       KeyIndex ki = full[i];
       if (ki != null) {
-        ki.compact(atRev, removed);
+        ByteString key = UnsafeByteOperations.unsafeWrap(keys[i]);
+        ki.compact(atRev, (main, sub, tombstone) -> removed.removed(key, main, sub, tombstone));
         if (ki.isEmpty()) {
           continue;
         }
@@ -139,6 +142,15 @@ final class IndexLeaf {
     Arrays.fill(keys, kept, size, null);
     Arrays.fill(full, kept, size, null);
     size = kept;
+  }
+
+  /** The revision of key {@code i} that a compaction at {@code atRev} keeps, or null (as {@link KeyIndex#keep}). */
+  Revision keep(int i, long atRev) {
+    if (full[i] != null) {
+      return full[i].keep(atRev);
+    }
+    long main = revisions[i] >>> LOW_BITS;
+    return main <= atRev ? new Revision(main, revisions[i] & LOW_MASK) : null;
   }
 
   /** Moves the keys from {@code from} on into a new leaf, which it returns. */

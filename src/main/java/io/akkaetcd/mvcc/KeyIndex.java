@@ -213,6 +213,27 @@ final class KeyIndex {
     }
   }
 
+  /**
+   * The revision a compaction at {@code atRev} would keep for this key, or null (etcd's keyIndex.keep):
+   * the newest revision at or below {@code atRev} in the first generation not deleted by then, unless
+   * that revision is a tombstone.
+   */
+  Revision keep(long atRev) {
+    if (isEmpty()) {
+      return null;
+    }
+    int genIdx = 0;
+    while (genIdx < generations.length - 1 && generations[genIdx].main(generations[genIdx].size - 1) <= atRev) {
+      genIdx++;
+    }
+    Generation g = generations[genIdx];
+    int n = g.newestAtOrBelow(atRev);
+    if (n < 0 || (n == g.size - 1 && genIdx != generations.length - 1)) {
+      return null;
+    }
+    return new Revision(g.main(n), g.sub(n));
+  }
+
   /** The generations, oldest first, for tests and debugging. */
   List<List<Revision>> generations() {
     List<List<Revision>> out = new ArrayList<>(generations.length);

@@ -140,6 +140,31 @@ public final class MvccStore {
     return CompactionResponse.newBuilder().setHeader(header(currentRev)).build();
   }
 
+  /**
+   * etcd's HashByRev over the committed key bucket at {@code rev} (0: the current revision); fails as
+   * etcd does for a compacted or future revision. Flushes pending writes first, unsynced.
+   */
+  public KvHash.Result hashKv(long rev) {
+    if (rev > 0 && rev <= compactRev) {
+      throw EtcdError.COMPACTED.exception();
+    }
+    if (rev > 0 && rev > currentRev) {
+      throw EtcdError.FUTURE_REV.exception();
+    }
+    long at = rev == 0 ? currentRev : rev;
+    commit(false);
+    int hash = KvHash.hash(pending.backend(), at, compactRev, index.keep(at));
+    return new KvHash.Result(hash, currentRev, compactRev);
+  }
+
+  /**
+   * Bytes the key bucket would take in etcd's bolt file: revision keys, values and an element header
+   * each, pending writes included. Compaction lowers it at once (bolt frees the pages at once too).
+   */
+  public long keyBucketBytes() {
+    return pending.keyBucketBytes();
+  }
+
   /** The Raft index of the last entry applied to this store (0 before any). */
   public long consistentIndex() {
     return consistentIndex;
@@ -481,6 +506,7 @@ public final class MvccStore {
     backend.scan(BackendLayout.KEY_BUCKET_START, BackendLayout.KEY_BUCKET_END, (k, v) -> {
       Revision rev = BackendLayout.revisionOf(k);
       KeyValue kv = parseStored(k, v);
+      pending.countStored(k, v);
       ByteString key = kv.getKey();
       if (BackendLayout.isTombstone(k)) {
         if (index.isLive(key)) {

@@ -5,7 +5,9 @@ import com.google.protobuf.UnsafeByteOperations;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every key's revisions, ordered by unsigned bytes (etcd's treeIndex). Ranges follow etcd's
@@ -124,7 +126,7 @@ final class TreeIndex {
   }
 
   /** Compacts every key at {@code atRev}; keys left with nothing leave the index. */
-  void compact(long atRev, KeyIndex.RemovedRevisions removed) {
+  void compact(long atRev, CompactedRevisions removed) {
     int kept = 0;
     keyCount = 0;
     for (int li = 0; li < leafCount; li++) {
@@ -142,6 +144,25 @@ final class TreeIndex {
     }
     Arrays.fill(leaves, kept, leafCount, null);
     leafCount = kept;
+  }
+
+  /** The revisions a compaction at {@code atRev} would keep, over all keys (etcd's treeIndex.Keep). */
+  Set<Revision> keep(long atRev) {
+    Set<Revision> kept = new HashSet<>();
+    for (int li = 0; li < leafCount; li++) {
+      IndexLeaf leaf = leaves[li];
+      for (int i = 0; i < leaf.size(); i++) {
+        Revision r = leaf.keep(i, atRev);
+        if (r != null) {
+          kept.add(r);
+        }
+      }
+    }
+    return kept;
+  }
+
+  interface CompactedRevisions {
+    void removed(ByteString key, long main, long sub, boolean tombstone);
   }
 
   /** The generations of {@code key}, oldest first, or null if the index does not hold it. */

@@ -112,7 +112,7 @@ public final class EtcdServer implements AutoCloseable {
       public LeaseApplier applier(Lessor lessor, io.akkaetcd.mvcc.MvccStore mvcc) {
         return new LeaseApplier(lessor, mvcc, clock);
       }
-    }, config.quotaBackendBytes(), layout.clusterId(), layout.memberId(), directory);
+    }, layout.clusterId(), layout.memberId(), directory);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
     AtomicBoolean leading = new AtomicBoolean();
 
@@ -149,13 +149,15 @@ public final class EtcdServer implements AutoCloseable {
           "lease-expiry", Props.empty());
       WatchContext watchContext = new WatchContext(refs.watchHub(), hubRevision,
           WatchSettings.from(akkaConfig, config.maxRequestBytes()), rev -> storeState.applier().header(rev));
-      LeaseService leaseService = new LeaseService(storeClient, refs.raft());
+      SpaceQuota quota = new SpaceQuota(config.quotaBackendBytes(), storeState::dbSizeBytes, storeClient,
+          layout.memberId());
+      LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota);
       WatchService watchService = new WatchService(system, watchContext);
 
       Materializer materializer = Materializer.matFromSystem(system);
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), system.scheduler(), layout.clusterId(),
-          layout.memberId());
+          layout.memberId(), storeState.alarms());
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
           .service(Watch.name, WatchHandlerFactory.partial(watchService, Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
@@ -165,8 +167,9 @@ public final class EtcdServer implements AutoCloseable {
               materializer, StreamingGrpcHandlers.errors(), system))
           .build(http);
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
-          .service(KV.class, new KvService(storeClient, config.maxTxnOps()))
-          .service(Maintenance.class, new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout))
+          .service(KV.class, new KvService(storeClient, config.maxTxnOps(), quota))
+          .service(Maintenance.class, new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
+              storeClient, storeState.alarms()))
           .service(Cluster.class, new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
               config.initialClusterToken()))
           .service(Lease.class, leaseService)

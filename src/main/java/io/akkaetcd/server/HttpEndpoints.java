@@ -15,6 +15,7 @@ import io.akkaetcd.api.RangeRequest;
 import io.akkaetcd.config.Version;
 import io.akkaetcd.grpc.GrpcStatus;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
+import io.akkaetcd.store.Alarms;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreStatus;
 import io.grpc.Status;
@@ -36,9 +37,11 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
   private final Scheduler scheduler;
   private final long clusterId;
   private final long memberId;
+  private final Alarms alarms;
 
   HttpEndpoints(StoreClient storeClient, ActorRef<StoreActor.Command> store, Scheduler scheduler,
-      long clusterId, long memberId) {
+      long clusterId, long memberId, Alarms alarms) {
+    this.alarms = alarms;
     this.storeClient = storeClient;
     this.store = store;
     this.scheduler = scheduler;
@@ -60,13 +63,22 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
     };
   }
 
+  /**
+   * As etcd 3.4's checkHealth: unhealthy (503, {"health":"false"}) while any alarm is active, or when a
+   * linearizable read fails (no leader, no quorum); the body has no reason field in 3.4.
+   */
   private CompletionStage<HttpResponse> health() {
+    if (!alarms.list().isEmpty()) {
+      return CompletableFuture.completedFuture(jsonResponse(UNHEALTHY, StatusCodes.SERVICE_UNAVAILABLE));
+    }
     return storeClient.range(HEALTH_PROBE)
         .handle((ok, failure) -> failure == null
-            ? jsonResponse("{\"health\":\"true\",\"reason\":\"\"}", StatusCodes.OK)
-            : jsonResponse("{\"health\":\"false\",\"reason\":\"" + GrpcStatus.fromThrowable(failure).message()
-                .replace("\"", "'") + "\"}", StatusCodes.SERVICE_UNAVAILABLE));
+            ? jsonResponse("{\"health\":\"true\"}", StatusCodes.OK)
+            : jsonResponse(UNHEALTHY, StatusCodes.SERVICE_UNAVAILABLE));
   }
+
+  /** etcd answers an unhealthy member through Go's http.Error, which ends the body with a newline. */
+  private static final String UNHEALTHY = "{\"health\":\"false\"}\n";
 
   private CompletionStage<HttpResponse> metrics() {
     CompletionStage<StoreStatus> status =

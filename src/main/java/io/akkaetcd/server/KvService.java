@@ -13,16 +13,19 @@ import io.akkaetcd.api.RangeResponse;
 import io.akkaetcd.api.TxnRequest;
 import io.akkaetcd.api.TxnResponse;
 import io.akkaetcd.mvcc.MvccStore;
+import io.akkaetcd.store.Quota;
 import java.util.concurrent.CompletionStage;
 
 /** etcdserverpb.KV: checks requests as etcd's API layer does, then hands them to the store. */
 public final class KvService implements KV {
   private final StoreClient store;
   private final int maxTxnOps;
+  private final SpaceQuota quota;
 
-  public KvService(StoreClient store, int maxTxnOps) {
+  public KvService(StoreClient store, int maxTxnOps, SpaceQuota quota) {
     this.store = store;
     this.maxTxnOps = maxTxnOps;
+    this.quota = quota;
   }
 
   @Override
@@ -34,7 +37,7 @@ public final class KvService implements KV {
   @Override
   public CompletionStage<PutResponse> put(PutRequest in) {
     MvccStore.validatePut(in);
-    return store.propose(InternalRaftRequest.newBuilder().setPut(in).build());
+    return quota.guard(Quota.cost(in), () -> store.propose(InternalRaftRequest.newBuilder().setPut(in).build()));
   }
 
   @Override
@@ -46,7 +49,7 @@ public final class KvService implements KV {
   @Override
   public CompletionStage<TxnResponse> txn(TxnRequest in) {
     MvccStore.validateTxn(in, maxTxnOps);
-    return store.propose(InternalRaftRequest.newBuilder().setTxn(in).build());
+    return quota.guard(Quota.cost(in), () -> store.propose(InternalRaftRequest.newBuilder().setTxn(in).build()));
   }
 
   @Override

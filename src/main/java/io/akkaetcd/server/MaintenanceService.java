@@ -27,6 +27,10 @@ import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.Version;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.grpc.Unimplemented;
+import io.akkaetcd.mvcc.KvHash;
+import io.akkaetcd.store.Alarms;
+import io.akkaetcd.api.InternalRaftRequest;
+import com.google.protobuf.Message;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreStatus;
 import akka.NotUsed;
@@ -42,39 +46,54 @@ public final class MaintenanceService implements Maintenance {
   private final ActorRef<RaftActor.Command> raft;
   private final Scheduler scheduler;
   private final ClusterLayout layout;
+  private final StoreClient storeClient;
+  private final Alarms alarms;
 
   public MaintenanceService(ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      Scheduler scheduler, ClusterLayout layout) {
+      Scheduler scheduler, ClusterLayout layout, StoreClient storeClient, Alarms alarms) {
     this.store = store;
     this.raft = raft;
     this.scheduler = scheduler;
     this.layout = layout;
+    this.storeClient = storeClient;
+    this.alarms = alarms;
   }
 
   @Override
   public CompletionStage<StatusResponse> status(StatusRequest in) {
-    return describe().thenCombine(raftView(), (s, r) -> StatusResponse.newBuilder()
-        .setHeader(header(s.revision(), r.status().term()))
-        .setVersion(Version.SERVER_VERSION)
-        .setDbSize(s.dbSizeBytes())
-        .setDbSizeInUse(s.dbSizeBytes())
-        .setLeader(r.status().leaderId())
-        .setRaftTerm(r.status().term())
-        .setRaftIndex(r.status().commit())
-        .setRaftAppliedIndex(s.appliedIndex())
-        .setIsLearner(r.status().configuration().isLearner(layout.memberId()))
-        .build());
+    return describe().thenCombine(raftView(), (s, r) -> {
+      StatusResponse.Builder status = StatusResponse.newBuilder()
+          .setHeader(header(s.revision(), r.status().term()))
+          .setVersion(Version.SERVER_VERSION)
+          .setDbSize(s.dbSizeBytes())
+          .setDbSizeInUse(s.dbSizeInUseBytes())
+          .setLeader(r.status().leaderId())
+          .setRaftTerm(r.status().term())
+          .setRaftIndex(r.status().commit())
+          .setRaftAppliedIndex(s.appliedIndex())
+          .setIsLearner(r.status().configuration().isLearner(layout.memberId()));
+      if (r.status().leaderId() == 0) {
+        status.addErrors(EtcdError.NO_LEADER.message);
+      }
+      alarms.list().forEach(a -> status.addErrors(Alarms.text(a)));
+      return status.build();
+    });
   }
 
+  /** Every alarm request, listing included, goes through Raft, as etcd's do. */
   @Override
   public CompletionStage<AlarmResponse> alarm(AlarmRequest in) {
-    return describe().thenApply(s -> AlarmResponse.newBuilder().setHeader(header(s.revision(), 0)).build());
+    return storeClient.propose(InternalRaftRequest.newBuilder().setAlarm(in).build());
   }
 
+  /**
+   * LevelDB compacts its files itself, so there is nothing to rewrite as bolt needs; the reported size
+   * comes down to what is in use, as etcd's does (see {@link io.akkaetcd.store.StoreState}).
+   */
   @Override
   public CompletionStage<DefragmentResponse> defragment(DefragmentRequest in) {
-    // LevelDB compacts its files itself; there is nothing to rewrite as bolt needs.
-    return describe().thenApply(s -> DefragmentResponse.newBuilder().setHeader(header(s.revision(), 0)).build());
+    return DirectFutures.direct(AskPattern.ask(store, StoreActor.Defragment::new, Duration.ofSeconds(30), scheduler))
+        .thenApply(s -> DefragmentResponse.newBuilder().setHeader(header(s.revision(), 0)).build());
   }
 
   @Override
@@ -84,7 +103,12 @@ public final class MaintenanceService implements Maintenance {
 
   @Override
   public CompletionStage<HashKVResponse> hashKV(HashKVRequest in) {
-    return Unimplemented.call("HashKV");
+    CompletionStage<Message> reply = AskPattern.askWithStatus(store, replyTo -> new StoreActor.Query(applier -> {
+      KvHash.Result h = applier.mvcc().hashKv(in.getRevision());
+      return HashKVResponse.newBuilder().setHeader(applier.header(h.currentRevision()))
+          .setHash(h.hash()).setCompactRevision(h.compactRevision()).build();
+    }, replyTo), Duration.ofSeconds(5), scheduler);
+    return DirectFutures.direct(reply).thenApply(m -> (HashKVResponse) m);
   }
 
   @Override

@@ -4,7 +4,6 @@ import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
 import io.akkaetcd.mvcc.Backend;
 import io.akkaetcd.mvcc.WriteBatch;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.stream.Stream;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBIterator;
 import org.iq80.leveldb.Options;
@@ -23,16 +21,9 @@ public final class LevelDbBackend implements Backend {
   private static final WriteOptions SYNC = new WriteOptions().sync(true);
   private static final WriteOptions NO_SYNC = new WriteOptions().sync(false);
 
-  /** Listing the directory costs ~100 µs: on the write path (the quota check) it is refreshed at most this often. */
-  private static final long SIZE_REFRESH_NANOS = 1_000_000_000L;
-
-  private final Path dir;
   private final DB db;
-  private long sizeBytes = -1;
-  private long sizeMeasuredAtNanos;
 
-  private LevelDbBackend(Path dir, DB db) {
-    this.dir = dir;
+  private LevelDbBackend(DB db) {
     this.db = db;
   }
 
@@ -40,7 +31,7 @@ public final class LevelDbBackend implements Backend {
     try {
       Files.createDirectories(dir);
       Options options = new Options().createIfMissing(true).cacheSize(64L << 20);
-      return new LevelDbBackend(dir, factory.open(dir.toFile(), options));
+      return new LevelDbBackend(factory.open(dir.toFile(), options));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open LevelDB at " + dir, e);
     }
@@ -84,20 +75,6 @@ public final class LevelDbBackend implements Backend {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  @Override
-  public long sizeBytes() {
-    long now = System.nanoTime();
-    if (sizeBytes < 0 || now - sizeMeasuredAtNanos > SIZE_REFRESH_NANOS) {
-      try (Stream<Path> files = Files.list(dir)) {
-        sizeBytes = files.map(Path::toFile).mapToLong(File::length).sum();
-      } catch (IOException e) {
-        sizeBytes = 0;
-      }
-      sizeMeasuredAtNanos = now;
-    }
-    return sizeBytes;
   }
 
   @Override

@@ -1,13 +1,13 @@
 package io.akkaetcd.store;
 
 import com.google.protobuf.Message;
+import io.akkaetcd.api.AlarmType;
 import io.akkaetcd.api.CompactionResponse;
 import io.akkaetcd.api.DeleteRangeResponse;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.PutResponse;
 import io.akkaetcd.api.RangeResponse;
 import io.akkaetcd.api.ResponseHeader;
-import io.akkaetcd.api.TxnRequest;
 import io.akkaetcd.api.TxnResponse;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.mvcc.Backend;
@@ -20,19 +20,19 @@ import io.akkaetcd.mvcc.MvccStore;
 public final class Applier {
   private final MvccStore mvcc;
   private final Backend backend;
-  private final long quotaBackendBytes;
   private final MemberDirectory members;
+  private final Alarms alarms;
   /** Null when the member serves no leases (tests of the KV path alone). */
   private final LeaseApplier leases;
   private ResponseHeader identity;
 
-  public Applier(MvccStore mvcc, Backend backend, long quotaBackendBytes, long clusterId, long memberId,
-      MemberDirectory members, LeaseApplier leases) {
+  public Applier(MvccStore mvcc, Backend backend, long clusterId, long memberId, MemberDirectory members,
+      Alarms alarms, LeaseApplier leases) {
     this.members = members;
+    this.alarms = alarms;
     this.leases = leases;
     this.mvcc = mvcc;
     this.backend = backend;
-    this.quotaBackendBytes = quotaBackendBytes;
     this.identity = ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId).build();
   }
 
@@ -59,10 +59,6 @@ public final class Applier {
     return leases;
   }
 
-  public long backendSizeBytes() {
-    return backend.sizeBytes();
-  }
-
   /** A read against this member's store as it is now. */
   public RangeResponse read(io.akkaetcd.api.RangeRequest request) {
     RangeResponse r = mvcc.range(request);
@@ -74,7 +70,7 @@ public final class Applier {
       return read(request.getRange());
     }
     if (request.hasPut()) {
-      checkQuota();
+      checkCapped();
       PutResponse r = mvcc.put(request.getPut());
       return r.toBuilder().setHeader(header(r.getHeader())).build();
     }
@@ -83,8 +79,8 @@ public final class Applier {
       return r.toBuilder().setHeader(header(r.getHeader())).build();
     }
     if (request.hasTxn()) {
-      if (writes(request.getTxn())) {
-        checkQuota();
+      if (Quota.cost(request.getTxn()) > 0) {
+        checkCapped();
       }
       TxnResponse r = mvcc.txn(request.getTxn());
       return r.toBuilder().setHeader(header(r.getHeader())).build();
@@ -94,7 +90,7 @@ public final class Applier {
       return r.toBuilder().setHeader(header(r.getHeader())).build();
     }
     if (request.hasLeaseGrant()) {
-      checkQuota();
+      checkCapped();
       return leases().grant(request.getLeaseGrant()).toBuilder().setHeader(header(mvcc.currentRevision())).build();
     }
     if (request.hasLeaseRevoke()) {
@@ -103,6 +99,9 @@ public final class Applier {
     if (request.hasLeaseCheckpoint()) {
       return leases().checkpoint(request.getLeaseCheckpoint()).toBuilder()
           .setHeader(header(mvcc.currentRevision())).build();
+    }
+    if (request.hasAlarm()) {
+      return alarms.apply(backend, request.getAlarm()).setHeader(header(mvcc.currentRevision())).build();
     }
     if (request.hasMemberAttributes()) {
       members.put(backend, request.getMemberAttributes());
@@ -119,15 +118,14 @@ public final class Applier {
     return identity.toBuilder().setRevision(fromStore.getRevision()).build();
   }
 
-  /** etcd refuses puts (and txns with puts) once the backend exceeds its quota; deletes still pass. */
-  private void checkQuota() {
-    if (quotaBackendBytes > 0 && backend.sizeBytes() > quotaBackendBytes) {
+  /**
+   * While a NOSPACE alarm is active the cluster is capped, as etcd's applierV3Capped: puts, txns with
+   * puts and lease grants fail; reads, deletes and compaction still pass, so space can be freed. The
+   * alarm is replicated state, so every member decides alike.
+   */
+  private void checkCapped() {
+    if (alarms.isActive(AlarmType.NOSPACE)) {
       throw EtcdError.NO_SPACE.exception();
     }
-  }
-
-  private static boolean writes(TxnRequest txn) {
-    return txn.getSuccessList().stream().anyMatch(op -> op.hasRequestPut() || op.hasRequestTxn())
-        || txn.getFailureList().stream().anyMatch(op -> op.hasRequestPut() || op.hasRequestTxn());
   }
 }

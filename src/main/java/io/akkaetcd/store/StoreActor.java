@@ -73,6 +73,9 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   /** Report revision and backend size. */
   public record Describe(ActorRef<StoreStatus> replyTo) implements Command {}
 
+  /** etcd's defragment: make everything applied durable, and bring the reported size down to what is in use. */
+  public record Defragment(ActorRef<StoreStatus> replyTo) implements Command {}
+
   /** Make everything applied durable in the backend, and say up to which index that is. */
   public record Checkpoint(ActorRef<Checkpointed> replyTo) implements Command {}
 
@@ -126,6 +129,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
         .onMessage(Read.class, this::onRead)
         .onMessage(ApplyCommitted.class, this::onApplyCommitted)
         .onMessage(Describe.class, this::onDescribe)
+        .onMessage(Defragment.class, this::onDefragment)
         .onMessage(Checkpoint.class, this::onCheckpoint)
         .onMessage(Dump.class, this::onDump)
         .onMessage(Restore.class, this::onRestore)
@@ -158,6 +162,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
       applier.mvcc().setConsistentIndex(entry.index());
     }
     applier.mvcc().commit(false);
+    state.refreshSize();
     pending.applied(applier.mvcc().consistentIndex());
     publish();
     for (ReadState read : command.readStates()) {
@@ -245,10 +250,21 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   }
 
   private Behavior<Command> onDescribe(Describe command) {
-    Applier applier = state.applier();
-    command.replyTo().tell(new StoreStatus(applier.mvcc().currentRevision(), applier.mvcc().compactRevision(),
-        applier.backendSizeBytes(), applier.mvcc().consistentIndex()));
+    command.replyTo().tell(status());
     return this;
+  }
+
+  private Behavior<Command> onDefragment(Defragment command) {
+    state.applier().mvcc().commit(true);
+    state.defragment();
+    command.replyTo().tell(status());
+    return this;
+  }
+
+  private StoreStatus status() {
+    Applier applier = state.applier();
+    return new StoreStatus(applier.mvcc().currentRevision(), applier.mvcc().compactRevision(),
+        state.dbSizeBytes(), state.dbSizeInUseBytes(), applier.mvcc().consistentIndex());
   }
 
   private Behavior<Command> onCheckpoint(Checkpoint command) {

@@ -12,8 +12,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The store actor's state: the backend and the MVCC store over it. A snapshot from the leader replaces
- * the backend's whole content, after which the MVCC store is opened again over it.
+ * The store actor's state: the backend and the MVCC store over it, the alarms, and the size etcd's
+ * Status reports. A snapshot from the leader replaces the backend's whole content, after which the
+ * MVCC store is opened again over it.
+ *
+ * <p>Size: etcd reports its bolt file, which grows with the data, keeps its size when compaction
+ * frees pages, and shrinks only on defragment. LevelDB's files say little of that (a fresh store's
+ * write-ahead log is preallocated to 64 KiB chunks, and LevelDB compacts in the background), so the
+ * size here is an estimate of what etcd's file would hold: {@link #FIXED_BYTES} (a fresh etcd member
+ * has 16 KiB in use: meta, freelist and bucket pages) plus the key bucket's bytes
+ * ({@link MvccStore#keyBucketBytes}). "In use" follows the data down after a compaction; the size
+ * stays at its high-water mark until {@link #defragment}. The quota is checked against the size.
  */
 public final class StoreState {
   /** Builds the lease state machine over a (re)opened backend: leases come back before the keys attach. */
@@ -25,37 +34,73 @@ public final class StoreState {
 
   private final Backend backend;
   private final LeaseFactory leases;
-  private final long quotaBackendBytes;
+  /** What a fresh etcd member's bolt file has in use before any key (4 pages of 4 KiB). */
+  static final long FIXED_BYTES = 16 * 1024;
+
+  private final Alarms alarms = new Alarms();
   private final long clusterId;
   private final long memberId;
   private final MemberDirectory members;
   private Applier applier;
+  /** Written by the store actor only; read by the services (quota, Status) from any thread. */
+  private volatile long dbSizeBytes;
+  private volatile long dbSizeInUseBytes;
 
   /** {@code leases} null: no lease service (only lease 0 exists), as the KV-only tests need. */
-  public StoreState(Backend backend, LeaseFactory leases, long quotaBackendBytes, long clusterId, long memberId,
-      MemberDirectory members) {
+  public StoreState(Backend backend, LeaseFactory leases, long clusterId, long memberId, MemberDirectory members) {
     this.members = members;
     this.backend = backend;
     this.leases = leases;
-    this.quotaBackendBytes = quotaBackendBytes;
     this.clusterId = clusterId;
     this.memberId = memberId;
     this.applier = open();
+    defragment();
   }
 
   private Applier open() {
     members.load(backend);
+    alarms.load(backend);
     if (leases == null) {
-      return new Applier(MvccStore.open(backend, LeaseHooks.NONE), backend, quotaBackendBytes, clusterId, memberId,
-          members, null);
+      return new Applier(MvccStore.open(backend, LeaseHooks.NONE), backend, clusterId, memberId, members, alarms,
+          null);
     }
     Lessor lessor = leases.openLessor(backend);
     MvccStore mvcc = MvccStore.open(backend, lessor);
-    return new Applier(mvcc, backend, quotaBackendBytes, clusterId, memberId, members, leases.applier(lessor, mvcc));
+    return new Applier(mvcc, backend, clusterId, memberId, members, alarms, leases.applier(lessor, mvcc));
   }
 
   public Applier applier() {
     return applier;
+  }
+
+  public Alarms alarms() {
+    return alarms;
+  }
+
+  /** etcd's Status.dbSize: the high-water mark of {@link #dbSizeInUseBytes} since the last defragment. */
+  public long dbSizeBytes() {
+    return dbSizeBytes;
+  }
+
+  /** etcd's Status.dbSizeInUse. */
+  public long dbSizeInUseBytes() {
+    return dbSizeInUseBytes;
+  }
+
+  /** Recounts the size after the store changed; called by the store actor only. */
+  void refreshSize() {
+    long inUse = FIXED_BYTES + applier.mvcc().keyBucketBytes();
+    dbSizeInUseBytes = inUse;
+    if (inUse > dbSizeBytes) {
+      dbSizeBytes = inUse;
+    }
+  }
+
+  /** As etcd's defragment, the size comes down to what is in use; called by the store actor only. */
+  void defragment() {
+    long inUse = FIXED_BYTES + applier.mvcc().keyBucketBytes();
+    dbSizeInUseBytes = inUse;
+    dbSizeBytes = inUse;
   }
 
   /** Every backend pair, length-prefixed: what a follower needs to become this store (with its consistent index). */
@@ -90,5 +135,6 @@ public final class StoreState {
     }
     backend.write(batch, true);
     applier = open();
+    refreshSize();
   }
 }

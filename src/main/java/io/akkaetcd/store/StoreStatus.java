@@ -1,4 +1,5 @@
 package io.akkaetcd.store;
 
 /** What Maintenance.Status reports of the store. */
-public record StoreStatus(long revision, long compactRevision, long dbSizeBytes, long appliedIndex) {}
+public record StoreStatus(long revision, long compactRevision, long dbSizeBytes, long dbSizeInUseBytes,
+    long appliedIndex) {}

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The same etcdctl commands, in the same order, against real etcd 3.4 and against this member: what
  * etcdctl prints (stdout, stderr, exit code) must be identical once member and cluster IDs, raft
- * terms and ports are masked. Both stores start empty, so revisions must agree too.
+ * terms and ports are masked. Both stores start empty, so revisions (and HashKV's hashes) must agree too.
  */
 class EtcdctlParityTest {
   private static RealEtcd etcd;
@@ -62,7 +62,11 @@ class EtcdctlParityTest {
       new Step("create(\"t1\") = \"0\"\n\nput t1 again\n\nget t1\n\n", "txn"),
       new Step("value(\"t1\") = \"created\"\nmod(\"zoo\") > \"1\"\n\nput t2 x\ndel zoo\n\n\n", "txn", "-w", "json"),
       Step.of("get", "", "--from-key"),
+      Step.of("endpoint", "hashkv"),
+      Step.of("endpoint", "hashkv", "--rev", "3"),
       Step.of("compaction", "5"),
+      Step.of("endpoint", "hashkv", "-w", "json"),
+      Step.of("endpoint", "hashkv", "--rev", "4"),
       Step.of("get", "foo", "--rev", "4"),
       Step.of("get", "foo", "--rev", "5"),
       Step.of("compaction", "3"),

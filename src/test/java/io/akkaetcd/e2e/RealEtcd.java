@@ -22,17 +22,20 @@ final class RealEtcd implements AutoCloseable {
     this.clientPort = clientPort;
   }
 
-  static RealEtcd start() throws Exception {
+  /** Starts real etcd with its defaults, plus {@code extraFlags} (e.g. --quota-backend-bytes=N). */
+  static RealEtcd start(String... extraFlags) throws Exception {
     Path dir = Files.createTempDirectory("real-etcd");
     int client = freePort();
     int peer = freePort();
     String peerUrl = "http://127.0.0.1:" + peer;
     String clientUrl = "http://127.0.0.1:" + client;
-    Process p = new ProcessBuilder(BINARY, "--name", "default", "--data-dir", dir.toString(),
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(BINARY, "--name", "default",
+        "--data-dir", dir.toString(),
         "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
         "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-        "--initial-cluster", "default=" + peerUrl)
-        .redirectErrorStream(true).start();
+        "--initial-cluster", "default=" + peerUrl));
+    command.addAll(java.util.List.of(extraFlags));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     MemberLog log = new MemberLog(p, new StringBuffer(), "real-etcd-log");
     if (!log.awaitReady(20)) {
       p.destroyForcibly();

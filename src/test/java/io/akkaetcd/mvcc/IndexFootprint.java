@@ -89,11 +89,6 @@ public final class IndexFootprint {
     public void write(WriteBatch batch, boolean sync) {}
 
     @Override
-    public long sizeBytes() {
-      return 0;
-    }
-
-    @Override
     public void close() {}
   }
 }

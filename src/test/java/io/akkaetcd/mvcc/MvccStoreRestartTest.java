@@ -180,11 +180,6 @@ class MvccStoreRestartTest {
       }
 
       @Override
-      public long sizeBytes() {
-        return inner.sizeBytes();
-      }
-
-      @Override
       public void close() {}
     };
     MvccStore store = MvccStore.open(recording, LeaseHooks.NONE);

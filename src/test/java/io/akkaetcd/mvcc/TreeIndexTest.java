@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -38,12 +40,24 @@ class TreeIndexTest {
     void compact(long atRev, List<String> removed) {
       Iterator<Map.Entry<ByteString, KeyIndex>> it = keys.entrySet().iterator();
       while (it.hasNext()) {
-        KeyIndex ki = it.next().getValue();
-        ki.compact(atRev, (main, sub, t) -> removed.add(main + "." + sub + (t ? "t" : "")));
+        Map.Entry<ByteString, KeyIndex> e = it.next();
+        KeyIndex ki = e.getValue();
+        ki.compact(atRev, (main, sub, t) -> removed.add(e.getKey().toStringUtf8() + "@" + main + "." + sub + (t ? "t" : "")));
         if (ki.isEmpty()) {
           it.remove();
         }
       }
+    }
+
+    Set<Revision> keep(long atRev) {
+      Set<Revision> kept = new HashSet<>();
+      for (KeyIndex ki : keys.values()) {
+        Revision r = ki.keep(atRev);
+        if (r != null) {
+          kept.add(r);
+        }
+      }
+      return kept;
     }
 
     List<TreeIndex.KeyRevision> revisions(ByteString key, ByteString end, long atRev) {
@@ -100,7 +114,9 @@ class TreeIndexTest {
         compacted = compacted + 1 + r.nextLong(rev - compacted);
         List<String> fromIndex = new ArrayList<>();
         List<String> fromModel = new ArrayList<>();
-        index.compact(compacted, (main, sub, t) -> fromIndex.add(main + "." + sub + (t ? "t" : "")));
+        assertEquals(model.keep(compacted), index.keep(compacted));
+        index.compact(compacted,
+            (key, main, sub, t) -> fromIndex.add(key.toStringUtf8() + "@" + main + "." + sub + (t ? "t" : "")));
         model.compact(compacted, fromModel);
         assertEquals(fromModel.stream().sorted().toList(), fromIndex.stream().sorted().toList());
       }
@@ -108,7 +124,7 @@ class TreeIndexTest {
         assertSameAnswers(index, model, r, compacted, rev);
       }
     }
-    index.compact(rev, (main, sub, t) -> {});
+    index.compact(rev, (key, main, sub, t) -> {});
     model.compact(rev, new ArrayList<>());
     assertSameAnswers(index, model, r, rev, rev);
   }
@@ -162,7 +178,7 @@ class TreeIndexTest {
         index.tombstone(key(n), rev++, 0);
       }
     }
-    index.compact(rev, (main, sub, t) -> {});
+    index.compact(rev, (key, main, sub, t) -> {});
     assertEquals(100, index.size());
     assertEquals(1, index.leafCount(), "from " + before + " leaves");
     assertEquals(100, index.count(key(0), ByteString.EMPTY, rev));
@@ -191,7 +207,7 @@ class TreeIndexTest {
     index.put(key(4), 11, 0);
     assertEquals(new KeyIndex.Found(11, 0, 3, 8), index.get(key(4), 11));
     assertEquals(new KeyIndex.Found(9, 1, 3, 7), index.get(key(4), 10));
-    index.compact(11, (main, sub, t) -> {});
+    index.compact(11, (key, main, sub, t) -> {});
     assertEquals(List.of(List.of(new Revision(11, 0))), index.generations(key(4)));
     assertEquals(new KeyIndex.Found(11, 0, 3, 8), index.get(key(4), 12));
   }

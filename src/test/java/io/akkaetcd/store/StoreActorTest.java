@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class StoreActorTest {
   private final InMemoryBackend backend = new InMemoryBackend();
   private final PendingRequests pending = new PendingRequests(9, 1_000);
-  private final StoreState state = new StoreState(backend, null, 0, 7, 9, new MemberDirectory());
+  private final StoreState state = new StoreState(backend, null, 7, 9, new MemberDirectory());
   private final BehaviorTestKit<StoreActor.Command> kit = BehaviorTestKit.create(StoreActor.create(state, pending));
 
   private static LogEntry putEntry(long index, long requestId, String key, String value) {
@@ -69,7 +69,7 @@ class StoreActorTest {
     assertEquals(2, checkpointed.receiveMessage().appliedIndex());
 
     // A restart: Raft re-delivers everything after its snapshot, the store must skip what it has.
-    StoreState reopened = new StoreState(backend, null, 0, 7, 9, new MemberDirectory());
+    StoreState reopened = new StoreState(backend, null, 7, 9, new MemberDirectory());
     BehaviorTestKit<StoreActor.Command> again = BehaviorTestKit.create(StoreActor.create(reopened, pending));
     again.run(new StoreActor.ApplyCommitted(
         List.of(putEntry(1, 1, "k", "v1"), putEntry(2, 2, "k", "v2"), putEntry(3, 3, "k", "v3")), List.of(), 2));
@@ -119,7 +119,7 @@ class StoreActorTest {
     TestInbox<StoreActor.Dumped> dumped = TestInbox.create();
     kit.run(new StoreActor.Dump(dumped.getRef()));
 
-    StoreState follower = new StoreState(new InMemoryBackend(), null, 0, 7, 10, new MemberDirectory());
+    StoreState follower = new StoreState(new InMemoryBackend(), null, 7, 10, new MemberDirectory());
     BehaviorTestKit<StoreActor.Command> followerKit = BehaviorTestKit.create(StoreActor.create(follower, pending));
     followerKit.run(new StoreActor.Restore(dumped.receiveMessage().data()));
     assertEquals(21, follower.applier().mvcc().currentRevision());

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class StoreActorWatchFeedTest {
   private final InMemoryBackend backend = new InMemoryBackend();
-  private final StoreState state = new StoreState(backend, null, 0, 7, 9, new MemberDirectory());
+  private final StoreState state = new StoreState(backend, null, 7, 9, new MemberDirectory());
   private final TestInbox<WatchFeed> hub = TestInbox.create();
   private final PendingRequests pending = new PendingRequests(9, 1);
   private final BehaviorTestKit<StoreActor.Command> kit =

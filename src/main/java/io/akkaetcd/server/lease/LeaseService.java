@@ -18,7 +18,9 @@ import io.akkaetcd.api.LeaseTimeToLiveRequest;
 import io.akkaetcd.api.LeaseTimeToLiveResponse;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.lease.Lessor;
+import io.akkaetcd.server.SpaceQuota;
 import io.akkaetcd.server.StoreClient;
+import io.akkaetcd.store.Quota;
 import io.akkaetcd.store.Applier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,14 +33,20 @@ import java.util.concurrent.CompletionStage;
 public final class LeaseService implements Lease {
   private final StoreClient store;
   private final ActorRef<RaftActor.Command> raft;
+  private final SpaceQuota quota;
 
-  public LeaseService(StoreClient store, ActorRef<RaftActor.Command> raft) {
+  public LeaseService(StoreClient store, ActorRef<RaftActor.Command> raft, SpaceQuota quota) {
     this.store = store;
     this.raft = raft;
+    this.quota = quota;
   }
 
   @Override
   public CompletionStage<LeaseGrantResponse> leaseGrant(LeaseGrantRequest in) {
+    return quota.guard(Quota.leaseCost(), () -> checkedGrant(in));
+  }
+
+  private CompletionStage<LeaseGrantResponse> checkedGrant(LeaseGrantRequest in) {
     if (in.getTTL() > Lessor.MAX_LEASE_TTL_SECONDS) {
       return CompletableFuture.failedFuture(EtcdError.LEASE_TTL_TOO_LARGE.exception());
     }
