@@ -15,7 +15,9 @@ import java.util.Set;
 
 /**
  * Which watchers want which keys, as etcd's {@code watcherGroup}: watchers of a single key in a hash
- * map, watchers of a range (bounded or "from key") in an {@link IntervalTree}. A watcher is an opaque
+ * map, watchers of a range (bounded or "from key") in an {@link IntervalTree} with one node per
+ * distinct range holding all its watchers (etcd's {@code watcherSetByKey}): a thousand watchers of one
+ * prefix cost one node to stab, not a thousand. A watcher is an opaque
  * handle {@code W} (later a watcher actor's ref, or a {@code (stream, watchId)} pair), compared with
  * {@code equals}; each handle holds at most one range.
  *
@@ -25,12 +27,14 @@ import java.util.Set;
  * <p>Not thread-safe: one owner (the watch actor) calls it.
  */
 public final class WatcherRegistry<W> {
-  private record Registration<W>(KeyRange range, IntervalTree.Node<W> node) {}
+  private record Registration<W>(KeyRange range, IntervalTree.Node<Set<W>> node) {}
 
   /** Single-key watchers, each set in registration order so that routing is deterministic. */
   private final Map<ByteString, Set<W>> keyWatchers = new HashMap<>();
 
-  private final IntervalTree<W> rangeWatchers = new IntervalTree<>();
+  /** Range watchers, one node per distinct range; each set in registration order. */
+  private final IntervalTree<Set<W>> rangeWatchers = new IntervalTree<>();
+  private final Map<KeyRange, IntervalTree.Node<Set<W>>> rangeNodes = new HashMap<>();
   private final Map<W, Registration<W>> registrations = new HashMap<>();
 
   /**
@@ -47,11 +51,13 @@ public final class WatcherRegistry<W> {
     if (registrations.containsKey(watcher)) {
       throw new IllegalStateException("watcher already registered: " + watcher);
     }
-    IntervalTree.Node<W> node = null;
+    IntervalTree.Node<Set<W>> node = null;
     if (range.isSingleKey()) {
       keyWatchers.computeIfAbsent(range.key(), k -> new LinkedHashSet<>()).add(watcher);
     } else {
-      node = rangeWatchers.insert(range.key(), range.isFromKey() ? null : range.rangeEnd(), watcher);
+      node = rangeNodes.computeIfAbsent(range, r ->
+          rangeWatchers.insert(r.key(), r.isFromKey() ? null : r.rangeEnd(), new LinkedHashSet<>()));
+      node.value.add(watcher);
     }
     registrations.put(watcher, new Registration<>(range, node));
   }
@@ -69,7 +75,11 @@ public final class WatcherRegistry<W> {
         keyWatchers.remove(reg.range().key());
       }
     } else {
-      rangeWatchers.remove(reg.node());
+      reg.node().value.remove(watcher);
+      if (reg.node().value.isEmpty()) {
+        rangeWatchers.remove(reg.node());
+        rangeNodes.remove(reg.range());
+      }
     }
     return true;
   }
@@ -83,6 +93,11 @@ public final class WatcherRegistry<W> {
     return registrations.size();
   }
 
+  /** Nodes in the interval tree: one per distinct range with watchers. */
+  int rangeNodes() {
+    return rangeWatchers.size();
+  }
+
   /**
    * The watchers whose range holds {@code key}: single-key watchers first, in registration order,
    * then range watchers in order of range start. O(1) for the single-key part plus a stabbing query.
@@ -90,7 +105,7 @@ public final class WatcherRegistry<W> {
   public List<W> matching(ByteString key) {
     Set<W> exact = keyWatchers.getOrDefault(key, Collections.emptySet());
     List<W> out = new ArrayList<>(exact);
-    rangeWatchers.stab(key, out::add);
+    rangeWatchers.stab(key, out::addAll);
     return out;
   }
 

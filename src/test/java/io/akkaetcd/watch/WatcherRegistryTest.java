@@ -102,10 +102,15 @@ class WatcherRegistryTest {
     registry.register("w2", new KeyRange(bs("a"), bs("c")));
     registry.register("k1", KeyRange.single(bs("b")));
     registry.register("k2", KeyRange.single(bs("b")));
-    assertEquals(List.of("k1", "k2", "w1", "w2"), registry.matching(bs("b")));
+    registry.register("w3", new KeyRange(bs("a"), bs("d")));
+    assertEquals(2, registry.rangeNodes(), "watchers of one range share a node");
+    assertEquals(List.of("k1", "k2", "w1", "w2", "w3"), registry.matching(bs("b")));
     registry.unregister("w1");
     registry.unregister("k1");
-    assertEquals(List.of("k2", "w2"), registry.matching(bs("b")));
+    assertEquals(List.of("k2", "w2", "w3"), registry.matching(bs("b")));
+    registry.unregister("w2");
+    assertEquals(1, registry.rangeNodes(), "a range's node goes with its last watcher");
+    assertEquals(List.of("k2", "w3"), registry.matching(bs("b")));
   }
 
   @Test
