@@ -19,8 +19,10 @@
  *   <li>Membership: single-server changes only (thesis §4.1), no joint consensus. A change takes effect inside
  *       Raft when its entry is applied ({@code advance}), instead of the application calling ApplyConfChange;
  *       at most one change is pending, and a new leader may not propose one before its earlier entries apply.</li>
- *   <li>All messages of a Ready are sent after the Ready is persisted, including the leader's (etcd lets the
- *       leader send before its own fsync). Simpler to reason about; costs a little latency.</li>
+ *   <li>As in etcd, a steady leader may send its appends before its own fsync ({@code Ready.sendBeforePersist},
+ *       thesis §10.2.1), so the followers' fsyncs overlap the leader's; unlike etcd, which reports the leader's
+ *       own progress through a self-addressed message, {@code advance} counts the leader's entries toward
+ *       commitment once they are persisted. Any other Ready's messages wait for its fsync.</li>
  *   <li>ReadIndex is always the "safe" variant (heartbeat round); no lease-based reads, which would depend on
  *       bounded clock drift.</li>
  *   <li>Followers do not forward proposals: {@code propose} returns {@code NotLeader(leaderId)} and the actor
