@@ -106,11 +106,6 @@ public final class BoltWriter implements EtcdBuckets.Sink, AutoCloseable {
     }
   }
 
-  /** The file's length once finished: every page up to the high-water mark. */
-  public long size() {
-    return nextPage * PAGE_SIZE;
-  }
-
   @Override
   public void close() {
     try {
