@@ -16,6 +16,7 @@ import io.akkaetcd.api.KV;
 import io.akkaetcd.cluster.ClusterLayout;
 import io.akkaetcd.cluster.RaftBootstrap;
 import io.akkaetcd.api.Maintenance;
+import io.akkaetcd.api.MaintenanceHandlerFactory;
 import io.akkaetcd.api.Member;
 import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.cluster.PeerTransport;
@@ -158,6 +159,8 @@ public final class EtcdServer implements AutoCloseable {
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), system.scheduler(), layout.clusterId(),
           layout.memberId(), storeState.alarms());
+      MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
+          storeClient, storeState.alarms());
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
           .service(Watch.name, WatchHandlerFactory.partial(watchService, Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
@@ -165,11 +168,12 @@ public final class EtcdServer implements AutoCloseable {
               StreamingGrpcHandlers.errors(), system))
           .service(Election.name, ElectionHandlerFactory.partial(electionService, Election.name,
               materializer, StreamingGrpcHandlers.errors(), system))
+          .service(Maintenance.name, MaintenanceHandlerFactory.partial(maintenance, Maintenance.name,
+              materializer, StreamingGrpcHandlers.errors(), system))
           .build(http);
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
           .service(KV.class, new KvService(storeClient, config.maxTxnOps(), quota))
-          .service(Maintenance.class, new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
-              storeClient, storeState.alarms()))
+          .service(Maintenance.class, maintenance)
           .service(Cluster.class, new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
               config.initialClusterToken()))
           .service(Lease.class, leaseService)

@@ -34,7 +34,12 @@ import com.google.protobuf.Message;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreStatus;
 import akka.NotUsed;
+import akka.stream.javadsl.FileIO;
 import akka.stream.javadsl.Source;
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +47,8 @@ import java.util.concurrent.CompletionStage;
 
 /** etcdserverpb.Maintenance: status from the Raft actor and the store; the rest as etcd answers it. */
 public final class MaintenanceService implements Maintenance {
+  private static final int SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+  private static final Duration SNAPSHOT_TIMEOUT = Duration.ofMinutes(5);
   private final ActorRef<StoreActor.Command> store;
   private final ActorRef<RaftActor.Command> raft;
   private final Scheduler scheduler;
@@ -111,9 +118,41 @@ public final class MaintenanceService implements Maintenance {
     return DirectFutures.direct(reply).thenApply(m -> (HashKVResponse) m);
   }
 
+  /**
+   * As etcd's: the store as a bolt file (see {@link io.akkaetcd.mvcc.EtcdBuckets}) in 32 KiB chunks, each
+   * with the bytes still to come, then the file's sha256 as a last message, which `etcdctl snapshot
+   * save` keeps at the end of the file and `snapshot restore` checks.
+   */
   @Override
   public Source<SnapshotResponse, NotUsed> snapshot(SnapshotRequest in) {
-    return Source.failed(Status.UNIMPLEMENTED.withDescription("unknown method Snapshot").asRuntimeException());
+    Path file;
+    try {
+      file = Files.createTempFile("akka-etcd-snapshot", ".db");
+    } catch (IOException e) {
+      return Source.failed(Status.INTERNAL.withDescription("cannot create a snapshot file: " + e.getMessage())
+          .asRuntimeException());
+    }
+    CompletionStage<StoreActor.SnapshotSaved> saved = AskPattern.askWithStatus(store,
+        replyTo -> new StoreActor.SaveSnapshot(file, replyTo), SNAPSHOT_TIMEOUT, scheduler);
+    return Source.completionStage(saved).flatMapConcat(s -> {
+      long[] remaining = {Files.size(file)};
+      return FileIO.fromPath(file, SNAPSHOT_CHUNK_BYTES).map(chunk -> {
+        remaining[0] -= chunk.size();
+        return SnapshotResponse.newBuilder().setRemainingBytes(remaining[0])
+            .setBlob(ByteString.copyFrom(chunk.asByteBuffer())).build();
+      }).concat(Source.single(SnapshotResponse.newBuilder().setBlob(ByteString.copyFrom(s.sha256())).build()));
+    }).watchTermination((notUsed, done) -> {
+      done.whenComplete((d, e) -> deleteQuietly(file));
+      return NotUsed.getInstance();
+    });
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a temp file left behind is harmless
+    }
   }
 
   @Override

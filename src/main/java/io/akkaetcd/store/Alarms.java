@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * restart and a snapshot carry them. Read from any thread (/health, Status); written by the store actor.
  */
 public final class Alarms {
-  private static final byte PREFIX = 'a';
+  static final byte PREFIX = 'a';
   private static final Comparator<AlarmMember> ORDER =
       Comparator.comparingInt(AlarmMember::getAlarmValue).thenComparing(AlarmMember::getMemberID, Long::compareUnsigned);
 

@@ -86,6 +86,12 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
 
   public record Dumped(byte[] data) {}
 
+  /** Write the store as etcd's bolt snapshot to {@code file}; the answer is the file's sha256. */
+  public record SaveSnapshot(java.nio.file.Path file, ActorRef<StatusReply<SnapshotSaved>> replyTo)
+      implements Command {}
+
+  public record SnapshotSaved(byte[] sha256) {}
+
   /** Replace the whole store with a snapshot from the leader. */
   public record Restore(byte[] data) implements Command {}
 
@@ -131,6 +137,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
         .onMessage(Describe.class, this::onDescribe)
         .onMessage(Defragment.class, this::onDefragment)
         .onMessage(Checkpoint.class, this::onCheckpoint)
+        .onMessage(SaveSnapshot.class, this::onSaveSnapshot)
         .onMessage(Dump.class, this::onDump)
         .onMessage(Restore.class, this::onRestore)
         .onMessage(Query.class, this::onQuery)
@@ -270,6 +277,16 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   private Behavior<Command> onCheckpoint(Checkpoint command) {
     state.applier().mvcc().commit(true);
     command.replyTo().tell(new Checkpointed(state.applier().mvcc().consistentIndex()));
+    return this;
+  }
+
+  private Behavior<Command> onSaveSnapshot(SaveSnapshot command) {
+    try {
+      command.replyTo().tell(StatusReply.success(new SnapshotSaved(state.writeBoltSnapshot(command.file()))));
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("cannot write a snapshot to {}", command.file(), e);
+      command.replyTo().tell(StatusReply.error(e));
+    }
     return this;
   }
 

@@ -1,6 +1,8 @@
 package io.akkaetcd.store;
 
 import io.akkaetcd.mvcc.Backend;
+import io.akkaetcd.mvcc.EtcdBuckets;
+import io.akkaetcd.storage.BoltWriter;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.mvcc.LeaseHooks;
 import io.akkaetcd.mvcc.MvccStore;
@@ -9,7 +11,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * The store actor's state: the backend and the MVCC store over it, the alarms, and the size etcd's
@@ -136,5 +144,26 @@ public final class StoreState {
     backend.write(batch, true);
     applier = open();
     refreshSize();
+  }
+
+  /**
+   * Writes everything applied as etcd's bolt snapshot file (what `etcdctl snapshot save` receives) and
+   * returns the file's sha256, which etcd sends after the file so `snapshot restore` can check it.
+   * Runs inside the store actor, so no write lands halfway through; the actor waits while it writes.
+   */
+  byte[] writeBoltSnapshot(Path file) {
+    applier.mvcc().commit(true);
+    try (BoltWriter bolt = BoltWriter.create(file)) {
+      EtcdBuckets.export(backend, Alarms.PREFIX, bolt);
+      bolt.finish();
+    }
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return ((DigestInputStream) in).getMessageDigest().digest();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
