@@ -2,6 +2,7 @@ package io.akkaetcd.cluster;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -16,6 +17,7 @@ import io.akkaetcd.raft.InstallSnapshotRequest;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.MemoryRaftStorage;
 import io.akkaetcd.raft.ProposeResult;
+import io.akkaetcd.storage.RaftWal;
 import io.akkaetcd.raft.RaftMessage;
 import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.raft.RaftStatus;
@@ -32,15 +34,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Drives one member's {@link RaftNode}: a timer ticks it, peers' messages and local proposals step it,
  * and each {@link Ready} is handled in the order the core's contract requires:
  * <ol>
- *   <li>persist entries, hard state and any snapshot through the {@link WalActor} (one synced write;
+ *   <li>persist entries, hard state and any snapshot to the {@link RaftWal} (one synced write;
  *       a hard state whose only change is the commit index is written lazily, as etcd does);</li>
  *   <li>then send the messages to peers (a steady leader sends its appends before its own write, so the
  *       followers' fsyncs overlap the leader's);</li>
  *   <li>then hand committed entries and ready reads to the {@link StoreActor} (which applies them in order);</li>
  *   <li>then advance.</li>
  * </ol>
- * While a Ready is being persisted the node keeps stepping and ticking; what that produces is picked up
- * with the next Ready, so many proposals share one fsync (group commit).
+ * The actor runs on a dispatcher of its own, since it blocks in fsync. Proposals and peer messages that
+ * arrive during an fsync queue in the mailbox and go into the next Ready together, so many proposals
+ * share one fsync (group commit).
  */
 public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
@@ -70,7 +73,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   private enum Tick implements Command { INSTANCE }
 
-  private record Saved(Ready ready) implements Command {}
+  private enum Drive implements Command { INSTANCE }
 
   private record SnapshotDataReady(InstallSnapshotRequest request, byte[] data) implements Command {}
 
@@ -78,25 +81,24 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   private final RaftNode node;
   private final MemoryRaftStorage storage;
-  private final ActorRef<WalActor.Command> wal;
+  private final RaftWal wal;
   private final ActorRef<StoreActor.Command> store;
   private final PeerTransport peers;
   private final PendingRequests pending;
   private final long snapshotCount;
   private final long electionTimeoutMillis;
   private final AtomicBoolean leading;
-  private final ActorRef<WalActor.Saved> savedAdapter;
   private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
-  private Ready saving;
   private long appliedIndex;
   private long leaderId = RaftNode.NONE;
   private boolean checkpointing;
+  private boolean driveQueued;
   private TransferLeadership transfer;
   private int transferTicksLeft;
   private ProposeConfChange confChange;
   private int confChangeTicksLeft;
 
-  public static Behavior<Command> create(RaftNode node, MemoryRaftStorage storage, ActorRef<WalActor.Command> wal,
+  public static Behavior<Command> create(RaftNode node, MemoryRaftStorage storage, RaftWal wal,
       ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending,
       Duration tickInterval, long snapshotCount, long electionTimeoutMillis,
       AtomicBoolean leading) {
@@ -108,7 +110,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   }
 
   private RaftActor(ActorContext<Command> ctx, RaftNode node, MemoryRaftStorage storage,
-      ActorRef<WalActor.Command> wal, ActorRef<StoreActor.Command> store, PeerTransport peers,
+      RaftWal wal, ActorRef<StoreActor.Command> store, PeerTransport peers,
       PendingRequests pending, long snapshotCount, long electionTimeoutMillis,
       AtomicBoolean leading) {
     super(ctx);
@@ -122,7 +124,6 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     this.pending = pending;
     this.snapshotCount = snapshotCount;
     this.appliedIndex = storage.snapshot().index();
-    this.savedAdapter = ctx.messageAdapter(WalActor.Saved.class, s -> new Saved(s.ready()));
     this.checkpointAdapter = ctx.messageAdapter(StoreActor.Checkpointed.class,
         c -> new CheckpointDone(c.appliedIndex()));
     drive();
@@ -132,16 +133,20 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(Drive.INSTANCE, this::onDrive)
         .onMessage(Propose.class, this::onPropose)
         .onMessage(ReadIndex.class, this::onReadIndex)
         .onMessage(FromPeer.class, this::onFromPeer)
-        .onMessage(Saved.class, this::onSaved)
         .onMessage(SnapshotDataReady.class, this::onSnapshotDataReady)
         .onMessage(CheckpointDone.class, this::onCheckpointDone)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(TransferLeadership.class, this::onTransferLeadership)
         .onMessage(ProposeConfChange.class, this::onProposeConfChange)
         .onMessage(RenewLease.class, this::onRenewLease)
+        .onSignal(PostStop.class, signal -> {
+          wal.close();
+          return this;
+        })
         .build();
   }
 
@@ -155,7 +160,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       confChange.replyTo().tell(false);
       confChange = null;
     }
-    return drive();
+    return driveSoon();
   }
 
   private Behavior<Command> onPropose(Propose p) {
@@ -170,14 +175,14 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     } else if (result instanceof ProposeResult.Dropped) {
       pending.failWrite(p.requestId(), EtcdError.LEADER_CHANGED.exception());
     }
-    return drive();
+    return driveSoon();
   }
 
   private Behavior<Command> onReadIndex(ReadIndex r) {
     if (!node.readIndex(r.requestId())) {
       pending.failRead(r.requestId(), EtcdError.NO_LEADER.exception());
     }
-    return drive();
+    return driveSoon();
   }
 
   private Behavior<Command> onFromPeer(FromPeer fromPeer) {
@@ -195,31 +200,50 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         node.step(message);
       }
     }
+    return driveSoon();
+  }
+
+  /**
+   * Queues one Drive behind whatever the mailbox holds, so that every proposal and peer message that
+   * arrived during the last fsync is stepped first and they all share the next one (group commit).
+   */
+  private Behavior<Command> driveSoon() {
+    if (!driveQueued) {
+      driveQueued = true;
+      getContext().getSelf().tell(Drive.INSTANCE);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDrive() {
+    driveQueued = false;
     return drive();
   }
 
-  /** Takes the next Ready if none is being persisted: persist first, or finish at once if nothing needs it. */
+  /**
+   * Handles every Ready the node has: persists what must be durable, then sends, applies and advances.
+   * The fsync runs here, on this actor's own thread, as etcd's raft loop does it: a handoff to a WAL
+   * actor and back cost two thread wake-ups per write.
+   */
   private Behavior<Command> drive() {
-    while (saving == null && node.hasReady()) {
+    while (node.hasReady()) {
       Ready rd = node.ready();
       if (rd.sendBeforePersist()) send(rd.messages());
       if (rd.mustSync()) {
-        saving = rd;
-        wal.tell(new WalActor.Save(rd, savedAdapter));
-        return this;
-      }
-      if (rd.hardState() != null) {
+        wal.save(rd.hardState(), rd.entries(), rd.snapshot(), true);
+        persisted(rd);
+      } else if (rd.hardState() != null) {
         // Only the commit index moved: etcd writes that without waiting for the disk.
+        wal.save(rd.hardState(), List.of(), null, false);
         storage.setHardState(rd.hardState());
-        wal.tell(new WalActor.SaveCommit(rd.hardState()));
       }
       finish(rd);
     }
     return this;
   }
 
-  private Behavior<Command> onSaved(Saved saved) {
-    Ready rd = saved.ready();
+  /** Mirrors what the WAL now holds into the in-memory log. */
+  private void persisted(Ready rd) {
     if (rd.snapshot() != null) {
       Snapshot s = rd.snapshot();
       store.tell(new StoreActor.Restore(s.data()));
@@ -230,9 +254,6 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     if (rd.hardState() != null) {
       storage.setHardState(rd.hardState());
     }
-    saving = null;
-    finish(rd);
-    return drive();
   }
 
   private void send(List<RaftMessage> messages) {
@@ -306,7 +327,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     }
     confChange = p;
     confChangeTicksLeft = 50;
-    return drive();
+    return driveSoon();
   }
 
   private void onLeaderChange(long newLeader, Role role) {
@@ -349,7 +370,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
           new Snapshot(s.index(), s.term(), s.configuration(), ready.data()));
       node.reportSnapshot(r.to(), peers.send(r.to(), RaftCodec.encode(withData)));
     }
-    return drive();
+    return driveSoon();
   }
 
   /** Every snapshot-count applied entries, make the store durable and drop the log it covers. */
@@ -365,7 +386,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     long index = Math.min(done.appliedIndex(), storage.lastIndex());
     if (index > storage.snapshot().index()) {
       storage.createSnapshot(index, node.status().configuration(), new byte[0]);
-      wal.tell(new WalActor.Compact(storage.snapshot()));
+      wal.compact(storage.snapshot());
       getContext().getLog().info("compacted raft log at index {}", index);
     }
     return this;
@@ -387,6 +408,6 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     }
     transfer = t;
     transferTicksLeft = 30;
-    return drive();
+    return driveSoon();
   }
 }

@@ -21,7 +21,6 @@ import io.akkaetcd.api.Member;
 import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.cluster.PeerTransport;
 import io.akkaetcd.cluster.RaftActor;
-import io.akkaetcd.cluster.WalActor;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
 import akka.actor.typed.Props;
@@ -125,7 +124,6 @@ public final class EtcdServer implements AutoCloseable {
       ActorRef<StoreActor.Command> store = ctx.spawn(StoreActor.create(storeState, pending, hub), "store",
           DispatcherSelector.blocking());
       storeRef.complete(store);
-      ActorRef<WalActor.Command> walActor = ctx.spawn(WalActor.create(wal), "wal", DispatcherSelector.blocking());
       PeerTransport peers = new PeerTransport(ctx.getSystem().classicSystem());
       layout.peers().forEach(peers::addPeer);
       // Members added later become reachable once their URLs are applied through Raft.
@@ -135,9 +133,10 @@ public final class EtcdServer implements AutoCloseable {
         }
       });
       RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
-      ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(node, raftState.storage(), walActor, store,
+      ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(node, raftState.storage(), wal, store,
           peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(),
-          config.electionTimeoutMs(), leading), "raft");
+          config.electionTimeoutMs(), leading), "raft",
+          DispatcherSelector.fromConfig("akka-etcd-raft-dispatcher"));
       ctx.spawn(PeerInbox.create(raft), PeerTransport.INBOX_NAME);
       actors.complete(new Actors(store, raft, hub));
       return Behaviors.empty();
