@@ -223,17 +223,24 @@ public final class Benchmark {
     }
 
     ByteString keyAt(long n) {
-      byte[] k = new byte[Math.max(keySize, 10)];
-      long v = (n << 1) ^ (n >> 63);
-      int i = 0;
-      while ((v & ~0x7FL) != 0) {
-        k[i++] = (byte) ((v & 0x7F) | 0x80);
-        v >>>= 7;
-      }
-      k[i++] = (byte) v;
-      int len = Math.max(keySize, i);
-      return prefix.concat(ByteString.copyFrom(k, 0, len));
+      return prefix.concat(varintKey(n, keySize));
     }
+  }
+
+  /**
+   * Key number {@code n} as etcd's tools/benchmark writes it: the zig-zag varint of {@code n},
+   * zero-padded to {@code size} bytes.
+   */
+  public static ByteString varintKey(long n, int size) {
+    byte[] k = new byte[Math.max(size, 10)];
+    long v = (n << 1) ^ (n >> 63);
+    int i = 0;
+    while ((v & ~0x7FL) != 0) {
+      k[i++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    k[i++] = (byte) v;
+    return ByteString.copyFrom(k, 0, Math.max(size, i));
   }
 
   static ByteString utf8(String s) {

@@ -1,6 +1,7 @@
 package io.akkaetcd.mvcc;
 
 import com.google.protobuf.ByteString;
+import io.akkaetcd.bench.Benchmark;
 import io.akkaetcd.api.CompactionRequest;
 import io.akkaetcd.api.PutRequest;
 import java.lang.management.ManagementFactory;
@@ -49,17 +50,9 @@ public final class IndexFootprint {
     }
   }
 
-  /** bin/benchmark's 8-byte keys: the zig-zag varint of the key's number, zero-padded. */
+  /** bin/benchmark's 8-byte keys. */
   static ByteString key(long n) {
-    byte[] k = new byte[10];
-    long v = (n << 1) ^ (n >> 63);
-    int i = 0;
-    while ((v & ~0x7FL) != 0) {
-      k[i++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    k[i++] = (byte) v;
-    return ByteString.copyFrom(k, 0, Math.max(8, i));
+    return Benchmark.varintKey(n, 8);
   }
 
   private static long heapAfterGc() {
