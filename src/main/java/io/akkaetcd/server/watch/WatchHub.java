@@ -13,9 +13,11 @@ import io.akkaetcd.watch.KeyRange;
 import io.akkaetcd.watch.WatcherRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -26,7 +28,10 @@ import java.util.function.Supplier;
  * <p>A watcher is either synced (in the {@link WatcherRegistry}; it gets every live revision that
  * touches its range) or catching up (its next revision is at or below the hub's revision: the hub
  * reads the missing history from the store, at most {@link #HISTORY_BATCH_REVISIONS} revisions at a
- * time). Because history reads are answered by the store actor in order with its
+ * time). As etcd's syncWatchers, the watchers catching up share the reads: one read at a time, from
+ * the smallest next revision among them, for the union of their ranges, split among them by range
+ * and revision. A thousand watchers of one prefix that fell behind together cost one read per
+ * batch of revisions, not a thousand. Because history reads are answered by the store actor in order with its
  * {@link WatchFeed.Committed} messages, a read that ends at the hub's revision ends exactly where live
  * events begin: the watcher joins the registry then, with nothing missed or doubled.
  *
@@ -52,6 +57,8 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
     final KeyRange range;
     final boolean prevKv;
     boolean synced;
+    /** While catching up: the first revision it still needs. */
+    long next;
 
     Registration(long generation, KeyRange range, boolean prevKv) {
       this.generation = generation;
@@ -60,12 +67,18 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
     }
   }
 
-  private record Tag(ActorRef<WatcherActor.Command> watcher, long generation) {}
+  private record Member(ActorRef<WatcherActor.Command> watcher, long generation) {}
+
+  /** Who a history read was made for. */
+  private record Readers(List<Member> members) {}
 
   private final Supplier<ActorRef<StoreActor.Command>> store;
   private final AtomicLong revisionView;
   private final WatcherRegistry<ActorRef<WatcherActor.Command>> synced = new WatcherRegistry<>();
   private final Map<ActorRef<WatcherActor.Command>, Registration> registrations = new HashMap<>();
+  private final Map<ActorRef<WatcherActor.Command>, Registration> catchingUp = new LinkedHashMap<>();
+  /** A history read is out: the next waits for it, and takes every watcher catching up by then. */
+  private boolean reading;
   private long revision;
 
   /**
@@ -114,47 +127,65 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
   }
 
   private Behavior<WatchFeed> onRegister(Register r) {
-    Registration old = registrations.remove(r.watcher());
-    if (old != null && old.synced) {
-      synced.unregister(r.watcher());
-    }
+    forget(r.watcher());
     Registration reg = new Registration(r.generation(), r.range(), r.prevKv());
     registrations.put(r.watcher(), reg);
     if (r.nextRevision() > revision) {
       join(r.watcher(), reg);
     } else {
-      readHistory(r.watcher(), reg, r.nextRevision());
+      reg.next = r.nextRevision();
+      catchingUp.put(r.watcher(), reg);
+      readHistory();
     }
     return this;
   }
 
   private Behavior<WatchFeed> onHistoryRead(WatchFeed.HistoryRead read) {
-    Tag tag = (Tag) read.tag();
-    Registration reg = registrations.get(tag.watcher());
-    if (reg == null || reg.generation != tag.generation() || reg.synced) {
-      return this; // unregistered or registered again meanwhile
+    reading = false;
+    for (Member m : ((Readers) read.tag()).members()) {
+      Registration reg = catchingUp.get(m.watcher());
+      if (reg == null || reg.generation != m.generation()) {
+        continue; // unregistered, or registered again meanwhile
+      }
+      if (read.compactRevision() > 0) {
+        if (reg.next < read.compactRevision()) {
+          forget(m.watcher());
+          m.watcher().tell(new WatcherActor.Compacted(reg.generation, read.compactRevision()));
+        }
+        continue; // the others read again from their own next revision
+      }
+      if (read.toRevision() < reg.next) {
+        continue;
+      }
+      List<Event> mine = new ArrayList<>();
+      for (Event e : read.events()) {
+        if (e.getKv().getModRevision() >= reg.next && reg.range.contains(e.getKv().getKey())) {
+          mine.add(e);
+        }
+      }
+      m.watcher().tell(new WatcherActor.Deliver(reg.generation,
+          List.of(new WatcherActor.Batch(read.toRevision(), mine))));
+      reg.next = read.toRevision() + 1;
+      if (read.toRevision() >= revision) {
+        catchingUp.remove(m.watcher());
+        join(m.watcher(), reg);
+      }
     }
-    if (read.compactRevision() > 0) {
-      registrations.remove(tag.watcher());
-      tag.watcher().tell(new WatcherActor.Compacted(reg.generation, read.compactRevision()));
-      return this;
-    }
-    tag.watcher().tell(new WatcherActor.Deliver(reg.generation,
-        List.of(new WatcherActor.Batch(read.toRevision(), read.events()))));
-    if (read.toRevision() >= revision) {
-      join(tag.watcher(), reg);
-    } else {
-      readHistory(tag.watcher(), reg, read.toRevision() + 1);
-    }
+    readHistory();
     return this;
   }
 
   private Behavior<WatchFeed> onUnregister(Unregister u) {
-    Registration reg = registrations.remove(u.watcher());
-    if (reg != null && reg.synced) {
-      synced.unregister(u.watcher());
-    }
+    forget(u.watcher());
     return this;
+  }
+
+  private void forget(ActorRef<WatcherActor.Command> watcher) {
+    Registration reg = registrations.remove(watcher);
+    if (reg != null && reg.synced) {
+      synced.unregister(watcher);
+    }
+    catchingUp.remove(watcher);
   }
 
   private Behavior<WatchFeed> onRequestProgress(RequestProgress p) {
@@ -170,8 +201,26 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
     synced.register(watcher, reg.range);
   }
 
-  private void readHistory(ActorRef<WatcherActor.Command> watcher, Registration reg, long from) {
-    store.get().tell(new StoreActor.ReadHistory(from, HISTORY_BATCH_REVISIONS, reg.range::contains,
-        reg.prevKv, new Tag(watcher, reg.generation), getContext().getSelf()));
+  /** One read for every watcher catching up, unless one is out already. */
+  private void readHistory() {
+    if (reading || catchingUp.isEmpty()) {
+      return;
+    }
+    long from = Long.MAX_VALUE;
+    boolean prevKv = false;
+    Set<KeyRange> ranges = new HashSet<>();
+    List<Member> members = new ArrayList<>(catchingUp.size());
+    for (Map.Entry<ActorRef<WatcherActor.Command>, Registration> e : catchingUp.entrySet()) {
+      Registration reg = e.getValue();
+      from = Math.min(from, reg.next);
+      prevKv |= reg.prevKv;
+      ranges.add(reg.range);
+      members.add(new Member(e.getKey(), reg.generation));
+    }
+    List<KeyRange> union = List.copyOf(ranges);
+    reading = true;
+    store.get().tell(new StoreActor.ReadHistory(from, HISTORY_BATCH_REVISIONS,
+        key -> union.stream().anyMatch(r -> r.contains(key)), prevKv, new Readers(members),
+        getContext().getSelf()));
   }
 }
