@@ -156,7 +156,7 @@ public final class EtcdServer implements AutoCloseable {
 
       Materializer materializer = Materializer.matFromSystem(system);
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
-      HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), system.scheduler(), layout.clusterId(),
+      HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), layout.clusterId(),
           layout.memberId(), storeState.alarms());
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
           storeClient, storeState.alarms());

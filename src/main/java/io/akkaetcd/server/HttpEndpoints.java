@@ -12,9 +12,12 @@ import akka.http.javadsl.model.StatusCodes;
 import com.google.protobuf.ByteString;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.RangeRequest;
+import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.Version;
 import io.akkaetcd.grpc.GrpcStatus;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
+import io.akkaetcd.raft.RaftNode;
+import io.akkaetcd.raft.Role;
 import io.akkaetcd.store.Alarms;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreStatus;
@@ -34,14 +37,16 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
 
   private final StoreClient storeClient;
   private final ActorRef<StoreActor.Command> store;
+  private final ActorRef<RaftActor.Command> raft;
   private final Scheduler scheduler;
   private final long clusterId;
   private final long memberId;
   private final Alarms alarms;
 
-  HttpEndpoints(StoreClient storeClient, ActorRef<StoreActor.Command> store, Scheduler scheduler,
-      long clusterId, long memberId, Alarms alarms) {
+  HttpEndpoints(StoreClient storeClient, ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
+      Scheduler scheduler, long clusterId, long memberId, Alarms alarms) {
     this.alarms = alarms;
+    this.raft = raft;
     this.storeClient = storeClient;
     this.store = store;
     this.scheduler = scheduler;
@@ -83,10 +88,14 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
   private CompletionStage<HttpResponse> metrics() {
     CompletionStage<StoreStatus> status =
         DirectFutures.direct(AskPattern.ask(store, StoreActor.Describe::new, Duration.ofSeconds(5), scheduler));
-    return status.thenApply(s -> HttpResponse.create().withEntity(HttpEntities.create(
+    CompletionStage<RaftActor.RaftView> raftView =
+        DirectFutures.direct(AskPattern.ask(raft, RaftActor.GetStatus::new, Duration.ofSeconds(5), scheduler));
+    return status.thenCombine(raftView, (s, r) -> HttpResponse.create().withEntity(HttpEntities.create(
         ContentTypes.TEXT_PLAIN_UTF8,
-        "# TYPE etcd_server_has_leader gauge\netcd_server_has_leader 1\n"
-            + "# TYPE etcd_server_is_leader gauge\netcd_server_is_leader 1\n"
+        "# TYPE etcd_server_has_leader gauge\netcd_server_has_leader "
+            + (r.status().leaderId() != RaftNode.NONE ? 1 : 0) + "\n"
+            + "# TYPE etcd_server_is_leader gauge\netcd_server_is_leader "
+            + (r.status().role() == Role.LEADER ? 1 : 0) + "\n"
             + "# TYPE etcd_mvcc_db_total_size_in_bytes gauge\netcd_mvcc_db_total_size_in_bytes " + s.dbSizeBytes() + "\n"
             + "# TYPE etcd_debugging_mvcc_current_revision gauge\netcd_debugging_mvcc_current_revision " + s.revision() + "\n"
             + "# TYPE etcd_debugging_mvcc_compact_revision gauge\netcd_debugging_mvcc_compact_revision " + s.compactRevision() + "\n"

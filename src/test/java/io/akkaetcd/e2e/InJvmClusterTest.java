@@ -70,6 +70,15 @@ class InJvmClusterTest {
               "every member published its client URLs");
         }
       }
+
+      // /metrics: every member sees a leader, and exactly one is it (Prometheus alerts use these).
+      int leaders = 0;
+      for (EtcdServer m : members) {
+        String metrics = httpGet("http://127.0.0.1:" + m.clientPort() + "/metrics");
+        assertTrue(metrics.contains("\netcd_server_has_leader 1\n"), metrics);
+        leaders += metrics.contains("\netcd_server_is_leader 1\n") ? 1 : 0;
+      }
+      assertEquals(1, leaders, "exactly one member reports etcd_server_is_leader 1");
     } finally {
       for (EtcdServer m : members) {
         m.close();
@@ -78,5 +87,13 @@ class InJvmClusterTest {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  private static String httpGet(String url) throws Exception {
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), url);
+    return response.body();
   }
 }
