@@ -11,6 +11,7 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import com.google.protobuf.ByteString;
 import io.akkaetcd.cluster.proto.PeerMessage;
 import io.akkaetcd.errors.EtcdError;
+import io.akkaetcd.metrics.Histogram;
 import io.akkaetcd.raft.ConfChange;
 import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.raft.InstallSnapshotRequest;
@@ -88,6 +89,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private final long snapshotCount;
   private final long electionTimeoutMillis;
   private final AtomicBoolean leading;
+  private final Histogram walFsync;
   private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
   private long appliedIndex;
   private long leaderId = RaftNode.NONE;
@@ -101,19 +103,20 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   public static Behavior<Command> create(RaftNode node, MemoryRaftStorage storage, RaftWal wal,
       ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending,
       Duration tickInterval, long snapshotCount, long electionTimeoutMillis,
-      AtomicBoolean leading) {
+      AtomicBoolean leading, Histogram walFsync) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval);
       return new RaftActor(ctx, node, storage, wal, store, peers, pending, snapshotCount, electionTimeoutMillis,
-          leading);
+          leading, walFsync);
     }));
   }
 
   private RaftActor(ActorContext<Command> ctx, RaftNode node, MemoryRaftStorage storage,
       RaftWal wal, ActorRef<StoreActor.Command> store, PeerTransport peers,
       PendingRequests pending, long snapshotCount, long electionTimeoutMillis,
-      AtomicBoolean leading) {
+      AtomicBoolean leading, Histogram walFsync) {
     super(ctx);
+    this.walFsync = walFsync;
     this.electionTimeoutMillis = electionTimeoutMillis;
     this.leading = leading;
     this.node = node;
@@ -230,7 +233,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       Ready rd = node.ready();
       if (rd.sendBeforePersist()) send(rd.messages());
       if (rd.mustSync()) {
+        long start = System.nanoTime();
         wal.save(rd.hardState(), rd.entries(), rd.snapshot(), true);
+        walFsync.observeNanos(System.nanoTime() - start);
         persisted(rd);
       } else if (rd.hardState() != null) {
         // Only the commit index moved: etcd writes that without waiting for the disk.

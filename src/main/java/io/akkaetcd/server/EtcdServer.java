@@ -22,6 +22,7 @@ import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.cluster.PeerTransport;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.metrics.Histogram;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
 import akka.actor.typed.Props;
 import io.akkaetcd.api.Election;
@@ -115,6 +116,7 @@ public final class EtcdServer implements AutoCloseable {
     }, layout.clusterId(), layout.memberId(), directory);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
     AtomicBoolean leading = new AtomicBoolean();
+    Histogram walFsync = Histogram.walFsync();
 
     CompletableFuture<Actors> actors = new CompletableFuture<>();
     CompletableFuture<ActorRef<StoreActor.Command>> storeRef = new CompletableFuture<>();
@@ -135,7 +137,7 @@ public final class EtcdServer implements AutoCloseable {
       RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
       ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(node, raftState.storage(), wal, store,
           peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(),
-          config.electionTimeoutMs(), leading), "raft",
+          config.electionTimeoutMs(), leading, walFsync), "raft",
           DispatcherSelector.fromConfig("akka-etcd-raft-dispatcher"));
       ctx.spawn(PeerInbox.create(raft), PeerTransport.INBOX_NAME);
       actors.complete(new Actors(store, raft, hub));
@@ -157,7 +159,7 @@ public final class EtcdServer implements AutoCloseable {
       Materializer materializer = Materializer.matFromSystem(system);
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), layout.clusterId(),
-          layout.memberId(), storeState.alarms());
+          layout.memberId(), storeState.alarms(), walFsync);
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
           storeClient, storeState.alarms());
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()

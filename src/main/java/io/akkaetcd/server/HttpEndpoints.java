@@ -16,6 +16,7 @@ import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.Version;
 import io.akkaetcd.grpc.GrpcStatus;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
+import io.akkaetcd.metrics.Histogram;
 import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.raft.Role;
 import io.akkaetcd.store.Alarms;
@@ -38,14 +39,16 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
   private final StoreClient storeClient;
   private final ActorRef<StoreActor.Command> store;
   private final ActorRef<RaftActor.Command> raft;
+  private final Histogram walFsync;
   private final Scheduler scheduler;
   private final long clusterId;
   private final long memberId;
   private final Alarms alarms;
 
   HttpEndpoints(StoreClient storeClient, ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      Scheduler scheduler, long clusterId, long memberId, Alarms alarms) {
+      Scheduler scheduler, long clusterId, long memberId, Alarms alarms, Histogram walFsync) {
     this.alarms = alarms;
+    this.walFsync = walFsync;
     this.raft = raft;
     this.storeClient = storeClient;
     this.store = store;
@@ -91,7 +94,11 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
     CompletionStage<RaftActor.RaftView> raftView =
         DirectFutures.direct(AskPattern.ask(raft, RaftActor.GetStatus::new, Duration.ofSeconds(5), scheduler));
     return status.thenCombine(raftView, (s, r) -> HttpResponse.create().withEntity(HttpEntities.create(
-        ContentTypes.TEXT_PLAIN_UTF8,
+        ContentTypes.TEXT_PLAIN_UTF8, metricsText(s, r))));
+  }
+
+  private String metricsText(StoreStatus s, RaftActor.RaftView r) {
+    StringBuilder out = new StringBuilder(
         "# TYPE etcd_server_has_leader gauge\netcd_server_has_leader "
             + (r.status().leaderId() != RaftNode.NONE ? 1 : 0) + "\n"
             + "# TYPE etcd_server_is_leader gauge\netcd_server_is_leader "
@@ -100,7 +107,9 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
             + "# TYPE etcd_debugging_mvcc_current_revision gauge\netcd_debugging_mvcc_current_revision " + s.revision() + "\n"
             + "# TYPE etcd_debugging_mvcc_compact_revision gauge\netcd_debugging_mvcc_compact_revision " + s.compactRevision() + "\n"
             + "# TYPE etcd_server_id gauge\netcd_server_id{server_id=\"" + Long.toHexString(memberId) + "\"} 1\n"
-            + "# TYPE etcd_cluster_id gauge\netcd_cluster_id{cluster_id=\"" + Long.toHexString(clusterId) + "\"} 1\n")));
+            + "# TYPE etcd_cluster_id gauge\netcd_cluster_id{cluster_id=\"" + Long.toHexString(clusterId) + "\"} 1\n");
+    walFsync.render(out);
+    return out.toString();
   }
 
   private static boolean isGrpc(HttpRequest request) {

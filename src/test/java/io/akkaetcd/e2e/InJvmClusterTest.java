@@ -77,6 +77,10 @@ class InJvmClusterTest {
         String metrics = httpGet("http://127.0.0.1:" + m.clientPort() + "/metrics");
         assertTrue(metrics.contains("\netcd_server_has_leader 1\n"), metrics);
         leaders += metrics.contains("\netcd_server_is_leader 1\n") ? 1 : 0;
+        java.util.regex.Matcher fsyncs =
+            java.util.regex.Pattern.compile("\netcd_disk_wal_fsync_duration_seconds_count (\\d+)\n").matcher(metrics);
+        assertTrue(fsyncs.find(), metrics);
+        assertTrue(Long.parseLong(fsyncs.group(1)) > 0, "every member fsynced its WAL: " + fsyncs.group());
       }
       assertEquals(1, leaders, "exactly one member reports etcd_server_is_leader 1");
     } finally {
