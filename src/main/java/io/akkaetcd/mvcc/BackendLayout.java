@@ -2,6 +2,7 @@ package io.akkaetcd.mvcc;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Where the store keeps things in the backend's one ordered keyspace. Each etcd bolt bucket becomes a
@@ -67,6 +68,11 @@ final class BackendLayout {
     long main = buf.getLong(1);
     long sub = buf.getLong(10);
     return new Revision(main, sub);
+  }
+
+  /** A stored key as etcd's bolt holds it in its bucket: without this store's one-byte bucket prefix. */
+  static byte[] withoutBucket(byte[] storedKey) {
+    return Arrays.copyOfRange(storedKey, 1, storedKey.length);
   }
 
   static byte[] encodeLong(long value) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -39,13 +38,13 @@ public final class EtcdBuckets {
   public static void export(Backend backend, byte alarmPrefix, Sink sink) {
     sink.bucket("alarm");
     backend.scan(new byte[] {alarmPrefix}, new byte[] {(byte) (alarmPrefix + 1)},
-        (k, v) -> sink.put(withoutPrefix(k), v));
+        (k, v) -> sink.put(BackendLayout.withoutBucket(k), v));
     sink.bucket("key");
-    backend.scan(BackendLayout.KEY_BUCKET_START, BackendLayout.KEY_BUCKET_END, (k, v) -> sink.put(withoutPrefix(k), v));
+    backend.scan(BackendLayout.KEY_BUCKET_START, BackendLayout.KEY_BUCKET_END, (k, v) -> sink.put(BackendLayout.withoutBucket(k), v));
     sink.bucket("lease");
     backend.scan(BackendLayout.LEASE_BUCKET_START, BackendLayout.LEASE_BUCKET_END, (k, v) -> {
       ByteBuffer value = ByteBuffer.wrap(v);
-      sink.put(withoutPrefix(k), lease(ByteBuffer.wrap(k).getLong(1), value.getLong(0), value.getLong(8)));
+      sink.put(BackendLayout.withoutBucket(k), lease(ByteBuffer.wrap(k).getLong(1), value.getLong(0), value.getLong(8)));
     });
     sink.bucket("meta");
     Map<String, byte[]> meta = new TreeMap<>();
@@ -60,10 +59,6 @@ public final class EtcdBuckets {
       meta.put("scheduledCompactRev", rev);
     }
     meta.forEach((k, v) -> sink.put(k.getBytes(StandardCharsets.US_ASCII), v));
-  }
-
-  private static byte[] withoutPrefix(byte[] key) {
-    return Arrays.copyOfRange(key, 1, key.length);
   }
 
   /** etcd's revToBytes for revision main.0. */

@@ -1,6 +1,5 @@
 package io.akkaetcd.mvcc;
 
-import java.util.Arrays;
 import java.util.Set;
 import java.util.zip.CRC32C;
 
@@ -34,8 +33,7 @@ public final class KvHash {
       if (r.main() < lowerMain && !keep.isEmpty() && !keep.contains(r)) {
         return;
       }
-      byte[] etcdKey = Arrays.copyOfRange(k, 1, k.length); // without this store's bucket prefix
-      crc.update(etcdKey);
+      crc.update(BackendLayout.withoutBucket(k));
       crc.update(v);
     });
     return (int) crc.getValue();
