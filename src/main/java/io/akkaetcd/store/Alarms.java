@@ -29,8 +29,9 @@ public final class Alarms {
     return List.copyOf(active);
   }
 
+  /** Checked on every write: no stream is built while no alarm is active, the usual case. */
   public boolean isActive(AlarmType type) {
-    return active.stream().anyMatch(a -> a.getAlarm() == type);
+    return !active.isEmpty() && active.stream().anyMatch(a -> a.getAlarm() == type);
   }
 
   /** How etcd prints an alarm (Status.errors, etcdctl): the compact text of the AlarmMember message. */

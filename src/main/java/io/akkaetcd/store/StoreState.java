@@ -97,18 +97,14 @@ public final class StoreState {
 
   /** Recounts the size after the store changed; called by the store actor only. */
   void refreshSize() {
-    long inUse = FIXED_BYTES + applier.mvcc().keyBucketBytes();
-    dbSizeInUseBytes = inUse;
-    if (inUse > dbSizeBytes) {
-      dbSizeBytes = inUse;
-    }
+    dbSizeInUseBytes = FIXED_BYTES + applier.mvcc().keyBucketBytes();
+    dbSizeBytes = Math.max(dbSizeBytes, dbSizeInUseBytes);
   }
 
   /** As etcd's defragment, the size comes down to what is in use; called by the store actor only. */
   void defragment() {
-    long inUse = FIXED_BYTES + applier.mvcc().keyBucketBytes();
-    dbSizeInUseBytes = inUse;
-    dbSizeBytes = inUse;
+    refreshSize();
+    dbSizeBytes = dbSizeInUseBytes;
   }
 
   /** Every backend pair, length-prefixed: what a follower needs to become this store (with its consistent index). */
