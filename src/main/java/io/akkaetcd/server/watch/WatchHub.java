@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import io.akkaetcd.api.Event;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.WatchFeed;
+import io.akkaetcd.watch.HistorySlices;
 import io.akkaetcd.watch.KeyRange;
 import io.akkaetcd.watch.WatcherRegistry;
 import java.util.ArrayList;
@@ -142,8 +143,7 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
 
   private Behavior<WatchFeed> onHistoryRead(WatchFeed.HistoryRead read) {
     reading = false;
-    // Watchers of one range (a thousand of one prefix, say) share its filtered events.
-    Map<KeyRange, List<Event>> byRange = new HashMap<>();
+    HistorySlices slices = new HistorySlices(read.events());
     for (Member m : ((Readers) read.tag()).members()) {
       Registration reg = catchingUp.get(m.watcher());
       if (reg == null || reg.generation != m.generation()) {
@@ -159,10 +159,8 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
       if (read.toRevision() < reg.next) {
         continue;
       }
-      List<Event> inRange = byRange.computeIfAbsent(reg.range, r -> inRange(read.events(), r));
-      List<Event> mine = inRange.subList(firstAtOrAfter(inRange, reg.next), inRange.size());
       m.watcher().tell(new WatcherActor.Deliver(reg.generation,
-          List.of(new WatcherActor.Batch(read.toRevision(), mine))));
+          List.of(new WatcherActor.Batch(read.toRevision(), slices.slice(reg.range, reg.next)))));
       reg.next = read.toRevision() + 1;
       if (read.toRevision() >= revision) {
         catchingUp.remove(m.watcher());
@@ -171,31 +169,6 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
     }
     readHistory();
     return this;
-  }
-
-  private static List<Event> inRange(List<Event> events, KeyRange range) {
-    List<Event> out = new ArrayList<>();
-    for (Event e : events) {
-      if (range.contains(e.getKv().getKey())) {
-        out.add(e);
-      }
-    }
-    return out;
-  }
-
-  /** The index of the first event at or after {@code revision}; events are in revision order. */
-  private static int firstAtOrAfter(List<Event> events, long revision) {
-    int lo = 0;
-    int hi = events.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (events.get(mid).getKv().getModRevision() < revision) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   private Behavior<WatchFeed> onUnregister(Unregister u) {
