@@ -96,7 +96,7 @@ public final class WatchStreamActor extends AbstractBehavior<WatchStreamActor.Co
       return this;
     }
     watchers.remove(c.watchId());
-    state.cancelCompacted(c.watchId(), c.compactRevision(), context.revision().get())
+    state.cancelCompacted(c.watchId(), c.compactRevision())
         .ifPresent(response -> context.offerControl(queue, response));
     return this;
   }
