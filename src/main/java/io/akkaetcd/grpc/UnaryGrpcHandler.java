@@ -153,16 +153,13 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
      * as {@code KV}) declares, served by {@code implementation}.
      */
     public <T> Builder service(Class<T> serviceInterface, T implementation) {
-      Descriptors.ServiceDescriptor service = describe(serviceInterface);
-      for (Descriptors.MethodDescriptor rpc : service.getMethods()) {
+      for (Descriptors.MethodDescriptor rpc : ServiceReflection.describe(serviceInterface).getMethods()) {
         if (rpc.isClientStreaming() || rpc.isServerStreaming()) {
           continue;
         }
-        String javaName = Character.toLowerCase(rpc.getName().charAt(0)) + rpc.getName().substring(1);
-        Method javaMethod = findMethod(serviceInterface, javaName);
-        String path = "/" + service.getFullName() + "/" + rpc.getName();
-        methods.put(path, new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]),
-            implementation, javaMethod));
+        Method javaMethod = ServiceReflection.javaMethod(serviceInterface, rpc);
+        methods.put("/" + ServiceReflection.fullMethodName(rpc),
+            new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]), implementation, javaMethod));
       }
       return this;
     }
@@ -170,26 +167,6 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     public UnaryGrpcHandler build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback,
         Materializer materializer, int maxRequestBytes) {
       return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes);
-    }
-
-    private static Descriptors.ServiceDescriptor describe(Class<?> serviceInterface) {
-      try {
-        String name = (String) serviceInterface.getField("name").get(null);
-        akka.grpc.ServiceDescription description =
-            (akka.grpc.ServiceDescription) serviceInterface.getField("description").get(null);
-        return description.descriptor().findServiceByName(name.substring(name.lastIndexOf('.') + 1));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalArgumentException(serviceInterface + " is not an Akka gRPC service interface", e);
-      }
-    }
-
-    private static Method findMethod(Class<?> serviceInterface, String name) {
-      for (Method m : serviceInterface.getMethods()) {
-        if (m.getName().equals(name) && m.getParameterCount() == 1) {
-          return m;
-        }
-      }
-      throw new IllegalArgumentException(serviceInterface + " has no method " + name);
     }
 
     @SuppressWarnings("unchecked")
