@@ -24,6 +24,8 @@ import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.metrics.Histogram;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
+import io.akkaetcd.gateway.CorsAccessControl;
+import io.akkaetcd.gateway.JsonGateway;
 import akka.actor.typed.Props;
 import io.akkaetcd.api.Election;
 import io.akkaetcd.api.ElectionHandlerFactory;
@@ -59,6 +61,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -172,15 +175,29 @@ public final class EtcdServer implements AutoCloseable {
           .service(Maintenance.name, MaintenanceHandlerFactory.partial(maintenance, Maintenance.name,
               materializer, StreamingGrpcHandlers.errors(), system))
           .build(http);
-      Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
-          .service(KV.class, new KvService(storeClient, config.maxTxnOps(), quota))
+      KvService kv = new KvService(storeClient, config.maxTxnOps(), quota);
+      ClusterService cluster = new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
+          config.initialClusterToken());
+      LockService lock = LockService.create(storeClient, watchService, materializer);
+      // The JSON gateway sees every request first: it claims /v3/, /v3beta/ and /v3alpha/ paths that are
+      // not gRPC, and passes everything else to the gRPC front.
+      Function<HttpRequest, CompletionStage<HttpResponse>> grpc = UnaryGrpcHandler.builder()
+          .service(KV.class, kv)
           .service(Maintenance.class, maintenance)
-          .service(Cluster.class, new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
-              config.initialClusterToken()))
+          .service(Cluster.class, cluster)
           .service(Lease.class, leaseService)
-          .service(Lock.class, LockService.create(storeClient, watchService, materializer))
+          .service(Lock.class, lock)
           .service(Election.class, electionService)
           .build(streaming, materializer, config.maxRequestBytes());
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(Set.of("*"), JsonGateway.builder()
+          .service(KV.class, kv)
+          .service(Watch.class, watchService)
+          .service(Maintenance.class, maintenance)
+          .service(Cluster.class, cluster)
+          .service(Lease.class, leaseService)
+          .service(Lock.class, lock)
+          .service(Election.class, electionService)
+          .build(grpc, materializer, config.maxRequestBytes()));
 
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {
