@@ -66,6 +66,7 @@ public final class EtcdFlags {
     def(m, "quota-backend-bytes", Type.INT64, "2147483648", "Raise alarms when backend size exceeds the given quota.");
     def(m, "max-txn-ops", Type.UINT, "128", "Maximum number of operations permitted in a transaction.");
     def(m, "max-request-bytes", Type.UINT, "1572864", "Maximum client request size in bytes the server will accept.");
+    def(m, "max-concurrent-streams", Type.UINT, "4294967295", "Maximum concurrent streams that each client can open at a time.");
     def(m, "grpc-keepalive-min-time", Type.DURATION, "5s", "Minimum duration interval that a client should wait before pinging server.");
     def(m, "grpc-keepalive-interval", Type.DURATION, "2h", "Frequency duration of server-to-client ping to check if a connection is alive (0 to disable).");
     def(m, "grpc-keepalive-timeout", Type.DURATION, "20s", "Additional duration of wait before closing a non-responsive connection (0 to disable).");

@@ -34,6 +34,7 @@ public record MemberConfig(
     long quotaBackendBytes,
     int maxRequestBytes,
     int maxTxnOps,
+    long maxConcurrentStreams,
     String autoCompactionMode,
     String autoCompactionRetention,
     String logLevel) {
@@ -103,6 +104,7 @@ public record MemberConfig(
     long quota = num(c, "quota-backend-bytes");
     int maxRequestBytes = intRange(c, "max-request-bytes");
     int maxTxnOps = intRange(c, "max-txn-ops");
+    long maxConcurrentStreams = nonNegative(c, "max-concurrent-streams");
 
     String mode = str(c, "auto-compaction-mode");
     if (mode.isEmpty()) mode = "periodic";
@@ -129,7 +131,8 @@ public record MemberConfig(
     verifyBootstrap(name, apurls, cluster);
 
     return new MemberConfig(name, dataDir, lcurls, acurls, lpurls, apurls, cluster, state, token,
-        (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, mode, retention, logLevel);
+        (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, maxConcurrentStreams, mode, retention,
+        logLevel);
   }
 
   /**

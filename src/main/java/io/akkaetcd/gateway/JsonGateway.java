@@ -49,14 +49,16 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
   private final Function<HttpRequest, CompletionStage<HttpResponse>> fallback;
   private final Materializer materializer;
   private final int maxRequestBytes;
+  private final StreamSlots slots;
 
   private JsonGateway(Map<String, GatewayMethod> methods,
       Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Materializer materializer,
-      int maxRequestBytes) {
+      int maxRequestBytes, long maxConcurrentStreams) {
     this.methods = Map.copyOf(methods);
     this.fallback = fallback;
     this.materializer = materializer;
     this.maxRequestBytes = maxRequestBytes;
+    this.slots = new StreamSlots(maxConcurrentStreams);
   }
 
   public static Builder builder() {
@@ -106,17 +108,18 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
         return done(error(GrpcStatus.of(EtcdError.REQUEST_TOO_LARGE)));
       }
     }
-    return switch (method.kind()) {
-      case UNARY -> method.callUnary(requests.get(0)).handle((response, failure) -> failure == null
-          ? json(200, GatewayJson.print(response))
-          : error(GrpcStatus.fromThrowable(failure)));
+    return slots.acquire().thenCompose(slot -> switch (method.kind()) {
+      case UNARY -> method.callUnary(requests.get(0)).handle((response, failure) -> {
+        slots.release();
+        return failure == null ? json(200, GatewayJson.print(response)) : error(GrpcStatus.fromThrowable(failure));
+      });
       case SERVER_STREAMING -> stream(method.callStreaming(requests, null));
       // A watch stays open after the body ends (etcd's does: its send loop outlives the receive loop),
       // until the HTTP client goes away; a keep-alive stream ends once its requests are answered.
       case BIDI_STREAMING -> stream(method.callStreaming(requests, isWatch(method)
           ? Source.from(requests).concat(Source.never())
           : Source.from(requests)));
-    };
+    });
   }
 
   /**
@@ -125,7 +128,12 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
    * later in the stream ends it with grpc-gateway's error chunk.
    */
   private CompletionStage<HttpResponse> stream(Source<Message, NotUsed> responses) {
-    return responses.prefixAndTail(1).runWith(Sink.head(), materializer)
+    // The slot is free again once the stream ends, however it ends (done, failed, client gone).
+    Source<Message, NotUsed> releasing = responses.watchTermination((notUsed, done) -> {
+      done.whenComplete((ok, failure) -> slots.release());
+      return NotUsed.getInstance();
+    });
+    return releasing.prefixAndTail(1).runWith(Sink.head(), materializer)
         .handle((Pair<List<Message>, Source<Message, NotUsed>> split, Throwable failure) -> {
           if (failure != null) {
             GrpcStatus status = GrpcStatus.fromThrowable(failure);
@@ -195,8 +203,8 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
     }
 
     public JsonGateway build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback,
-        Materializer materializer, int maxRequestBytes) {
-      return new JsonGateway(methods, fallback, materializer, maxRequestBytes);
+        Materializer materializer, int maxRequestBytes, long maxConcurrentStreams) {
+      return new JsonGateway(methods, fallback, materializer, maxRequestBytes, maxConcurrentStreams);
     }
   }
 }

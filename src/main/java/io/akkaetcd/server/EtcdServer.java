@@ -197,7 +197,7 @@ public final class EtcdServer implements AutoCloseable {
           .service(Lease.class, leaseService)
           .service(Lock.class, lock)
           .service(Election.class, electionService)
-          .build(grpc, materializer, config.maxRequestBytes()));
+          .build(grpc, materializer, config.maxRequestBytes(), config.maxConcurrentStreams()));
 
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {
