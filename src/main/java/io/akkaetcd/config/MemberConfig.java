@@ -35,6 +35,8 @@ public record MemberConfig(
     int maxRequestBytes,
     int maxTxnOps,
     long maxConcurrentStreams,
+    String metrics,
+    List<URI> listenMetricsUrls,
     String autoCompactionMode,
     String autoCompactionRetention,
     String logLevel) {
@@ -49,6 +51,7 @@ public record MemberConfig(
     advertiseClientUrls = List.copyOf(advertiseClientUrls);
     listenPeerUrls = List.copyOf(listenPeerUrls);
     initialAdvertisePeerUrls = List.copyOf(initialAdvertisePeerUrls);
+    listenMetricsUrls = List.copyOf(listenMetricsUrls);
     LinkedHashMap<String, List<URI>> copy = new LinkedHashMap<>();
     initialCluster.forEach((k, v) -> copy.put(k, List.copyOf(v)));
     initialCluster = copy;
@@ -105,6 +108,14 @@ public record MemberConfig(
     int maxRequestBytes = intRange(c, "max-request-bytes");
     int maxTxnOps = intRange(c, "max-txn-ops");
     long maxConcurrentStreams = nonNegative(c, "max-concurrent-streams");
+    String metrics = str(c, "metrics");
+    List<URI> lmurls = str(c, "listen-metrics-urls").isEmpty() ? List.of() : urls(c, "listen-metrics-urls");
+    for (URI u : lmurls) {
+      if (!u.getScheme().equals("http")) {
+        // refused rather than served in clear text: metrics over TLS come with client TLS
+        throw verify("--listen-metrics-urls " + u + ": only http metrics listeners are supported");
+      }
+    }
 
     String mode = str(c, "auto-compaction-mode");
     if (mode.isEmpty()) mode = "periodic";
@@ -131,7 +142,7 @@ public record MemberConfig(
     verifyBootstrap(name, apurls, cluster);
 
     return new MemberConfig(name, dataDir, lcurls, acurls, lpurls, apurls, cluster, state, token,
-        (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, maxConcurrentStreams, mode, retention,
+        (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, maxConcurrentStreams, metrics, lmurls, mode, retention,
         logLevel);
   }
 

@@ -19,6 +19,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.concurrent.DirectFutures;
+import io.akkaetcd.metrics.GrpcServerMetrics;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,14 +49,16 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
   private final Function<HttpRequest, CompletionStage<HttpResponse>> fallback;
   private final Materializer materializer;
   private final int maxRequestBytes;
+  private final GrpcServerMetrics metrics;
 
   private UnaryGrpcHandler(Map<String, UnaryMethod> methods,
       Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Materializer materializer,
-      int maxRequestBytes) {
+      int maxRequestBytes, GrpcServerMetrics metrics) {
     this.methods = Map.copyOf(methods);
     this.fallback = fallback;
     this.materializer = materializer;
     this.maxRequestBytes = maxRequestBytes;
+    this.metrics = metrics;
   }
 
   public static Builder builder() {
@@ -68,12 +71,16 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     if (method == null) {
       return fallback.apply(request);
     }
+    GrpcServerMetrics.Call call = metrics.start("unary", request.getUri().path().substring(1));
     HttpEntity entity = request.entity();
-    if (entity instanceof HttpEntity.Strict strict) {
-      return handle(method, strict.getData(), request);
-    }
-    return DirectFutures.direct(entity.toStrict(STRICT_TIMEOUT_MS, materializer))
-        .thenCompose(strict -> handle(method, strict.getData(), request));
+    CompletionStage<HttpResponse> response = entity instanceof HttpEntity.Strict strict
+        ? handle(method, strict.getData(), request)
+        : DirectFutures.direct(entity.toStrict(STRICT_TIMEOUT_MS, materializer))
+            .thenCompose(strict -> handle(method, strict.getData(), request));
+    return response.thenApply(r -> {
+      call.handled(r.getHeader("grpc-status").map(h -> Integer.parseInt(h.value())).orElse(0));
+      return r;
+    });
   }
 
   private CompletionStage<HttpResponse> handle(UnaryMethod method, ByteString body, HttpRequest request) {
@@ -165,8 +172,8 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     }
 
     public UnaryGrpcHandler build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback,
-        Materializer materializer, int maxRequestBytes) {
-      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes);
+        Materializer materializer, int maxRequestBytes, GrpcServerMetrics metrics) {
+      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes, metrics);
     }
 
     @SuppressWarnings("unchecked")

@@ -22,7 +22,9 @@ import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.cluster.PeerTransport;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.metrics.EtcdMetrics;
 import io.akkaetcd.metrics.Histogram;
+import io.akkaetcd.config.Version;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
 import io.akkaetcd.gateway.CorsAccessControl;
 import io.akkaetcd.gateway.JsonGateway;
@@ -35,6 +37,7 @@ import io.akkaetcd.api.Lock;
 import io.akkaetcd.api.Watch;
 import io.akkaetcd.api.WatchHandlerFactory;
 import io.akkaetcd.grpc.StreamingGrpcHandlers;
+import io.akkaetcd.grpc.StreamMetricsProxy;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.server.concurrency.ElectionService;
 import io.akkaetcd.server.concurrency.LockService;
@@ -119,7 +122,9 @@ public final class EtcdServer implements AutoCloseable {
     }, layout.clusterId(), layout.memberId(), directory);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
     AtomicBoolean leading = new AtomicBoolean();
-    Histogram walFsync = Histogram.walFsync();
+    EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_VERSION, layout.memberId(),
+        layout.clusterId(), config.quotaBackendBytes(), config.metrics().equals("extensive"));
+    Histogram walFsync = metrics.walFsync();
 
     CompletableFuture<Actors> actors = new CompletableFuture<>();
     CompletableFuture<ActorRef<StoreActor.Command>> storeRef = new CompletableFuture<>();
@@ -162,17 +167,17 @@ public final class EtcdServer implements AutoCloseable {
       Materializer materializer = Materializer.matFromSystem(system);
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), layout.clusterId(),
-          layout.memberId(), storeState.alarms(), walFsync);
+          layout.memberId(), storeState.alarms(), metrics);
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
           storeClient, storeState.alarms());
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
-          .service(Watch.name, WatchHandlerFactory.partial(watchService, Watch.name, materializer,
+          .service(Watch.name, WatchHandlerFactory.partial(StreamMetricsProxy.instrument(Watch.class, watchService, metrics.grpc()), Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
-          .service(Lease.name, LeaseHandlerFactory.partial(leaseService, Lease.name, materializer,
+          .service(Lease.name, LeaseHandlerFactory.partial(StreamMetricsProxy.instrument(Lease.class, leaseService, metrics.grpc()), Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
-          .service(Election.name, ElectionHandlerFactory.partial(electionService, Election.name,
+          .service(Election.name, ElectionHandlerFactory.partial(StreamMetricsProxy.instrument(Election.class, electionService, metrics.grpc()), Election.name,
               materializer, StreamingGrpcHandlers.errors(), system))
-          .service(Maintenance.name, MaintenanceHandlerFactory.partial(maintenance, Maintenance.name,
+          .service(Maintenance.name, MaintenanceHandlerFactory.partial(StreamMetricsProxy.instrument(Maintenance.class, maintenance, metrics.grpc()), Maintenance.name,
               materializer, StreamingGrpcHandlers.errors(), system))
           .build(http);
       KvService kv = new KvService(storeClient, config.maxTxnOps(), quota);
@@ -188,7 +193,7 @@ public final class EtcdServer implements AutoCloseable {
           .service(Lease.class, leaseService)
           .service(Lock.class, lock)
           .service(Election.class, electionService)
-          .build(streaming, materializer, config.maxRequestBytes());
+          .build(streaming, materializer, config.maxRequestBytes(), metrics.grpc());
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(Set.of("*"), JsonGateway.builder()
           .service(KV.class, kv)
           .service(Watch.class, watchService)
@@ -204,6 +209,13 @@ public final class EtcdServer implements AutoCloseable {
         bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
             .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
         log.info("serving client traffic insecurely; this is strongly discouraged! address={}", url);
+      }
+      // --listen-metrics-urls: /metrics and the health endpoints only, as etcd's HandleMetricsHealth.
+      Function<HttpRequest, CompletionStage<HttpResponse>> metricsOnly = HttpEndpoints.metricsAndHealthOnly(http);
+      for (URI url : config.listenMetricsUrls()) {
+        bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
+            .bind(metricsOnly::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        log.info("serving metrics address={}", url);
       }
       EtcdServer server = new EtcdServer(system, backend, bindings, layout);
       server.publish(storeClient, config);
