@@ -1,12 +1,13 @@
 package io.akkaetcd;
 
-import ch.qos.logback.classic.Level;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.akkaetcd.config.EtcdConfigException;
 import io.akkaetcd.config.EtcdFlags;
 import io.akkaetcd.config.LaunchRequest;
+import io.akkaetcd.config.LogConfig;
 import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -36,14 +37,16 @@ public final class Main {
   private static void run(LaunchRequest.Run run) throws Exception {
     Config config = run.overrides().withFallback(ConfigFactory.load());
     MemberConfig member;
+    LogConfig logging;
     try {
+      logging = LogConfig.from(config);
       member = MemberConfig.from(config);
     } catch (EtcdConfigException e) {
       System.err.println(e.getMessage());
       System.exit(e.exitCode());
       return;
     }
-    setLogLevel(member.logLevel());
+    LogSetup.apply(logging);
     Logger log = LoggerFactory.getLogger(Main.class);
     run.notices().forEach(log::info);
     run.warnings().forEach(log::warn);
@@ -60,16 +63,5 @@ public final class Main {
       stopped.countDown();
     }, "shutdown"));
     stopped.await();
-  }
-
-  /** etcd's levels (debug, info, warn, error, panic, fatal) onto logback's root logger. */
-  private static void setLogLevel(String etcdLevel) {
-    Level level = switch (etcdLevel) {
-      case "debug" -> Level.DEBUG;
-      case "warn" -> Level.WARN;
-      case "error", "panic", "fatal" -> Level.ERROR;
-      default -> Level.INFO;
-    };
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(level);
   }
 }
