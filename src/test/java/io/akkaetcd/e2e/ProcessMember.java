@@ -23,6 +23,7 @@ final class ProcessMember implements AutoCloseable {
   private final List<String> extraFlags = new ArrayList<>();
   private Path launcher = Path.of("bin/etcd").toAbsolutePath();
   private Map<String, String> environment;
+  private final Map<String, String> extraEnvironment = new java.util.HashMap<>();
 
   /** A lone member. */
   ProcessMember(Path dataDir, int clientPort, int peerPort) {
@@ -40,6 +41,12 @@ final class ProcessMember implements AutoCloseable {
   /** More etcd flags for every later start. */
   ProcessMember withFlags(String... flags) {
     extraFlags.addAll(List.of(flags));
+    return this;
+  }
+
+  /** One more environment variable for every later start. */
+  ProcessMember withEnv(String name, String value) {
+    extraEnvironment.put(name, value);
     return this;
   }
 
@@ -78,6 +85,7 @@ final class ProcessMember implements AutoCloseable {
     } else {
       pb.environment().put("AKKA_ETCD_SKIP_BUILD", "1");
     }
+    pb.environment().putAll(extraEnvironment);
     process = pb.start();
     log = new MemberLog(process, output, "member-log");
   }
