@@ -9,6 +9,7 @@ import io.akkaetcd.config.LogConfig;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class Main {
     MemberConfig member;
     LogConfig logging;
     try {
+      EtcdFlags.refuseNotServed(config);
       logging = LogConfig.from(config);
       member = MemberConfig.from(config);
     } catch (EtcdConfigException e) {
@@ -52,6 +54,15 @@ public final class Main {
     run.warnings().forEach(log::warn);
 
     EtcdServer server = EtcdServer.start(member, config);
+    server.ready().thenRun(() -> {
+      try {
+        if (SystemdNotify.notify(System.getenv("NOTIFY_SOCKET"), "READY=1")) {
+          log.info("notified systemd of readiness: READY=1");
+        }
+      } catch (IOException e) {
+        log.error("failed to notify systemd for readiness", e);
+      }
+    });
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("received signal; shutting down");

@@ -113,7 +113,7 @@ class EtcdFlagsTest {
   @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
       --bogus                              | 2 | flag provided but not defined: -bogus
       -bogus=1                             | 2 | flag provided but not defined: -bogus
-      --config-file=/x                     | 2 | flag provided but not defined: -config-file
+      --discovery-url=/x                   | 2 | flag provided but not defined: -discovery-url
       --heartbeat-interval=abc             | 2 | invalid value "abc" for flag -heartbeat-interval: parse error
       --election-timeout=-5                | 2 | invalid value "-5" for flag -election-timeout: parse error
       --snapshot-count=99999999999999999999 | 2 | invalid value "99999999999999999999" for flag -snapshot-count: value out of range
