@@ -39,8 +39,10 @@ public final class Main {
     Config config = run.overrides().withFallback(ConfigFactory.load());
     MemberConfig member;
     LogConfig logging;
+    java.util.List<String> tolerated;
     try {
-      EtcdFlags.refuseNotServed(config);
+      String tolerate = System.getenv().getOrDefault("AKKA_ETCD_TOLERATE_UNSERVED", "");
+      tolerated = EtcdFlags.refuseNotServed(config, java.util.Set.of(tolerate.isEmpty() ? new String[0] : tolerate.split(",")));
       logging = LogConfig.from(config);
       member = MemberConfig.from(config);
     } catch (EtcdConfigException e) {
@@ -50,8 +52,10 @@ public final class Main {
     }
     LogSetup.apply(logging);
     Logger log = LoggerFactory.getLogger(Main.class);
-    run.notices().forEach(log::info);
-    run.warnings().forEach(log::warn);
+    // loops, not forEach(log::info): the JSON lines' caller is the first frame outside logging
+    for (String n : run.notices()) log.info(n);
+    for (String w : run.warnings()) log.warn(w);
+    for (String w : tolerated) log.warn(w);
 
     EtcdServer server = EtcdServer.start(member, config);
     server.ready().thenRun(() -> {

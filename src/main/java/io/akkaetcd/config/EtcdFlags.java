@@ -342,16 +342,31 @@ public final class EtcdFlags {
    * application.conf), so a key set in a release's conf/application.conf is caught too.
    */
   public static void refuseNotServed(Config c) {
+    List<String> tolerated = refuseNotServed(c, Set.of());
+    assert tolerated.isEmpty();
+  }
+
+  /**
+   * As {@link #refuseNotServed(Config)}, but a flag named in {@code tolerated} (bin/etcd reads them from
+   * {@code AKKA_ETCD_TOLERATE_UNSERVED}, which only conformance/etcd-e2e.sh sets: etcd's suite passes
+   * --peer-auto-tls to nearly every test) is let through; returns a warning for each such flag.
+   */
+  public static List<String> refuseNotServed(Config c, Set<String> tolerated) {
+    List<String> warnings = new ArrayList<>();
     for (Map.Entry<String, String> e : NOT_SERVED.entrySet()) {
       String key = KEY_PREFIX + e.getKey();
       if (!c.hasPath(key)) continue;
       String set = c.getValue(key).unwrapped().toString();
-      if (!sameSetting(set, e.getValue())) {
-        throw new EtcdConfigException("error verifying flags, --" + e.getKey() + " (" + FLAGS.get(e.getKey()).envName()
-            + ") is set to " + GoValues.quote(set) + ", which akka-etcd does not serve: it runs as with "
-            + GoValues.quote(e.getValue()) + ". See 'etcd --help'.");
+      if (sameSetting(set, e.getValue())) continue;
+      String what = "--" + e.getKey() + " (" + FLAGS.get(e.getKey()).envName() + ") is set to " + GoValues.quote(set)
+          + ", which akka-etcd does not serve: it runs as with " + GoValues.quote(e.getValue());
+      if (tolerated.contains(e.getKey())) {
+        warnings.add(what + " (tolerated by AKKA_ETCD_TOLERATE_UNSERVED)");
+      } else {
+        throw new EtcdConfigException("error verifying flags, " + what + ". See 'etcd --help'.");
       }
     }
+    return warnings;
   }
 
   /** A Go duration flag's value (already checked when read) in nanoseconds. */

@@ -60,6 +60,15 @@ class NotServedFlagsTest {
   }
 
   @Test
+  void onlyANamedFlagIsToleratedAndThenWarnedAbout() {
+    assertEquals(List.of("--peer-auto-tls (ETCD_PEER_AUTO_TLS) is set to \"true\", which akka-etcd does not serve: "
+            + "it runs as with \"false\" (tolerated by AKKA_ETCD_TOLERATE_UNSERVED)"),
+        EtcdFlags.refuseNotServed(config(Map.of(), "--peer-auto-tls"), java.util.Set.of("peer-auto-tls")));
+    assertThrows(EtcdConfigException.class,
+        () -> EtcdFlags.refuseNotServed(config(Map.of(), "--peer-auto-tls", "--enable-v2"), java.util.Set.of("peer-auto-tls")));
+  }
+
+  @Test
   void settingWhatTheMemberDoesAnywayIsAccepted() {
     EtcdFlags.refuseNotServed(config(Map.of()));
     EtcdFlags.refuseNotServed(config(Map.of("ETCD_ENABLE_V2", "false"), "--pre-vote", "--grpc-keepalive-min-time=5000ms",
