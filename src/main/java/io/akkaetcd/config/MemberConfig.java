@@ -37,6 +37,7 @@ public record MemberConfig(
     long maxConcurrentStreams,
     String metrics,
     List<URI> listenMetricsUrls,
+    Set<String> corsOrigins,
     String autoCompactionMode,
     String autoCompactionRetention,
     String logLevel) {
@@ -52,6 +53,7 @@ public record MemberConfig(
     listenPeerUrls = List.copyOf(listenPeerUrls);
     initialAdvertisePeerUrls = List.copyOf(initialAdvertisePeerUrls);
     listenMetricsUrls = List.copyOf(listenMetricsUrls);
+    corsOrigins = Set.copyOf(corsOrigins);
     LinkedHashMap<String, List<URI>> copy = new LinkedHashMap<>();
     initialCluster.forEach((k, v) -> copy.put(k, List.copyOf(v)));
     initialCluster = copy;
@@ -110,6 +112,11 @@ public record MemberConfig(
     long maxConcurrentStreams = nonNegative(c, "max-concurrent-streams");
     String metrics = str(c, "metrics");
     List<URI> lmurls = str(c, "listen-metrics-urls").isEmpty() ? List.of() : urls(c, "listen-metrics-urls");
+    Set<String> cors = new java.util.LinkedHashSet<>();
+    for (String origin : str(c, "cors").split(",")) {
+      if (!origin.isBlank()) cors.add(origin.strip());
+    }
+    if (cors.isEmpty()) cors.add("*");
     for (URI u : lmurls) {
       if (!u.getScheme().equals("http")) {
         // refused rather than served in clear text: metrics over TLS come with client TLS
@@ -142,7 +149,7 @@ public record MemberConfig(
     verifyBootstrap(name, apurls, cluster);
 
     return new MemberConfig(name, dataDir, lcurls, acurls, lpurls, apurls, cluster, state, token,
-        (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, maxConcurrentStreams, metrics, lmurls, mode, retention,
+        (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, maxConcurrentStreams, metrics, lmurls, cors, mode, retention,
         logLevel);
   }
 

@@ -194,7 +194,7 @@ public final class EtcdServer implements AutoCloseable {
           .service(Lock.class, lock)
           .service(Election.class, electionService)
           .build(streaming, materializer, config.maxRequestBytes(), metrics.grpc());
-      Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(Set.of("*"), JsonGateway.builder()
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(config.corsOrigins(), JsonGateway.builder()
           .service(KV.class, kv)
           .service(Watch.class, watchService)
           .service(Maintenance.class, maintenance)
