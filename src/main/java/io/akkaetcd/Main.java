@@ -8,6 +8,7 @@ import io.akkaetcd.config.EtcdFlags;
 import io.akkaetcd.config.LaunchRequest;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.server.EtcdServer;
+import io.akkaetcd.server.FailStop;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ public final class Main {
     run.notices().forEach(log::info);
     run.warnings().forEach(log::warn);
 
-    EtcdServer server = EtcdServer.start(member, config);
+    EtcdServer server = EtcdServer.start(member, config, FailStop.haltProcess());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("received signal; shutting down");

@@ -27,10 +27,8 @@ import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.Version;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.grpc.Unimplemented;
-import io.akkaetcd.mvcc.KvHash;
 import io.akkaetcd.store.Alarms;
 import io.akkaetcd.api.InternalRaftRequest;
-import com.google.protobuf.Message;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreStatus;
 import akka.NotUsed;
@@ -110,12 +108,8 @@ public final class MaintenanceService implements Maintenance {
 
   @Override
   public CompletionStage<HashKVResponse> hashKV(HashKVRequest in) {
-    CompletionStage<Message> reply = AskPattern.askWithStatus(store, replyTo -> new StoreActor.Query(applier -> {
-      KvHash.Result h = applier.mvcc().hashKv(in.getRevision());
-      return HashKVResponse.newBuilder().setHeader(applier.header(h.currentRevision()))
-          .setHash(h.hash()).setCompactRevision(h.compactRevision()).build();
-    }, replyTo), Duration.ofSeconds(5), scheduler);
-    return DirectFutures.direct(reply).thenApply(m -> (HashKVResponse) m);
+    return DirectFutures.direct(AskPattern.askWithStatus(store,
+        replyTo -> new StoreActor.HashKv(in.getRevision(), replyTo), Duration.ofSeconds(5), scheduler));
   }
 
   /**

@@ -36,11 +36,13 @@ public final class Applier {
     this.identity = ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId).build();
   }
 
-  /** Headers carry the Raft term the member is in as it applies. */
-  public void setRaftTerm(long term) {
-    if (term != identity.getRaftTerm()) {
-      identity = identity.toBuilder().setRaftTerm(term).build();
+  /** Headers carry the Raft term the member is in as it applies; true if the term changed. */
+  public boolean setRaftTerm(long term) {
+    if (term == identity.getRaftTerm()) {
+      return false;
     }
+    identity = identity.toBuilder().setRaftTerm(term).build();
+    return true;
   }
 
   public MvccStore mvcc() {
