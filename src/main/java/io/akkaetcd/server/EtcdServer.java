@@ -42,6 +42,7 @@ import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.storage.LevelDbBackend;
 import io.akkaetcd.storage.RaftWal;
 import io.akkaetcd.store.MemberDirectory;
+import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreState;
 import java.net.URI;
@@ -68,15 +69,17 @@ public final class EtcdServer implements AutoCloseable {
   private final LevelDbBackend backend;
   private final List<ServerBinding> bindings;
   private final ClusterLayout layout;
+  private final StoreState storeState;
   private final CompletableFuture<Void> published = new CompletableFuture<>();
   private volatile boolean closing;
 
   private EtcdServer(ActorSystem<?> system, LevelDbBackend backend, List<ServerBinding> bindings,
-      ClusterLayout layout) {
+      ClusterLayout layout, StoreState storeState) {
     this.system = system;
     this.backend = backend;
     this.bindings = bindings;
     this.layout = layout;
+    this.storeState = storeState;
   }
 
   /**
@@ -91,9 +94,11 @@ public final class EtcdServer implements AutoCloseable {
 
   /** As {@link #start(MemberConfig, Config)}, with what to do when the member must fail-stop. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig, FailStop failStop) throws Exception {
-    ClusterLayout layout = ClusterLayout.of(config);
+    ClusterLayout flags = ClusterLayout.of(config);
     LevelDbBackend backend = LevelDbBackend.open(config.dataDir().resolve("member").resolve("kv"));
     RaftWal wal = RaftWal.open(config.dataDir().resolve("member").resolve("wal"));
+    MemberIdentity identity = identity(backend, wal, flags, config);
+    ClusterLayout layout = flags.withIdentity(identity.memberId(), identity.clusterId());
     RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState());
     MemberDirectory directory = new MemberDirectory();
     LongSupplier clock = () -> System.nanoTime() / 1_000_000;
@@ -108,7 +113,7 @@ public final class EtcdServer implements AutoCloseable {
       public LeaseApplier applier(Lessor lessor, io.akkaetcd.mvcc.MvccStore mvcc) {
         return new LeaseApplier(lessor, mvcc, clock);
       }
-    }, layout.clusterId(), layout.memberId(), directory);
+    }, identity.clusterId(), identity.memberId(), directory);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
     Histogram walFsync = Histogram.walFsync();
     RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
@@ -131,10 +136,10 @@ public final class EtcdServer implements AutoCloseable {
 
       Materializer materializer = Materializer.matFromSystem(system);
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
-      HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), layout.clusterId(),
+      HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), storeState::clusterId,
           layout.memberId(), storeState.alarms(), walFsync);
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
-          storeClient, storeState.alarms());
+          storeClient, storeState.alarms(), storeState::clusterId);
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
           .service(Watch.name, WatchHandlerFactory.partial(watchService, Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
@@ -149,7 +154,7 @@ public final class EtcdServer implements AutoCloseable {
           .service(KV.class, new KvService(storeClient, config.maxTxnOps(), quota))
           .service(Maintenance.class, maintenance)
           .service(Cluster.class, new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
-              config.initialClusterToken()))
+              config.initialClusterToken(), storeState::clusterId))
           .service(Lease.class, leaseService)
           .service(Lock.class, LockService.create(storeClient, watchService, materializer))
           .service(Election.class, electionService)
@@ -161,7 +166,7 @@ public final class EtcdServer implements AutoCloseable {
             .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
         log.info("serving client traffic insecurely; this is strongly discouraged! address={}", url);
       }
-      EtcdServer server = new EtcdServer(system, backend, bindings, layout);
+      EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState);
       server.publish(storeClient, config);
       return server;
     } catch (Exception e) {
@@ -170,6 +175,30 @@ public final class EtcdServer implements AutoCloseable {
       backend.close();
       throw e;
     }
+  }
+
+  /**
+   * The member's ids: as stored at bootstrap, else (a brand-new member, or a data dir written before
+   * ids were stored) from the flags, stored now. A member joining an existing cluster stores no
+   * cluster id: it learns it from the log.
+   */
+  private static MemberIdentity identity(LevelDbBackend backend, RaftWal wal, ClusterLayout flags,
+      MemberConfig config) {
+    MemberIdentity stored = MemberIdentity.read(backend);
+    if (stored != null) {
+      boolean joined = "existing".equals(config.initialClusterState());
+      if (stored.memberId() != flags.memberId() || (!joined && stored.clusterId() != flags.clusterId())) {
+        log.warn("ignoring --initial-cluster* flags: the member was bootstrapped as member-id={} cluster-id={} "
+                + "(the flags give member-id={} cluster-id={})", Long.toHexString(stored.memberId()),
+            Long.toHexString(stored.clusterId()), Long.toHexString(flags.memberId()),
+            Long.toHexString(flags.clusterId()));
+      }
+      return stored;
+    }
+    boolean joining = "existing".equals(config.initialClusterState()) && wal.isEmpty();
+    MemberIdentity fresh = new MemberIdentity(flags.memberId(), joining ? 0 : flags.clusterId());
+    MemberIdentity.storeAtBootstrap(backend, fresh);
+    return fresh;
   }
 
   /** Announces this member's name and client URLs through Raft, retrying until a quorum takes it. */
@@ -183,7 +212,7 @@ public final class EtcdServer implements AutoCloseable {
         log.info("published local member to cluster through raft: local-member-id={} "
                 + "local-member-attributes={{Name:{} ClientURLs:{}}} cluster-id={}",
             Long.toHexString(layout.memberId()), config.name(), self.getClientURLsList(),
-            Long.toHexString(layout.clusterId()));
+            Long.toHexString(storeState.clusterId()));
         log.info("ready to serve client requests");
         published.complete(null);
       } else if (!closing) {
@@ -207,8 +236,9 @@ public final class EtcdServer implements AutoCloseable {
     return layout.memberId();
   }
 
+  /** The stored cluster id; 0 while a member that joined has not learned it from the log. */
   public long clusterId() {
-    return layout.clusterId();
+    return storeState.clusterId();
   }
 
   /** Stops listening and the actors (the store flushes what it holds), then closes the backend. */

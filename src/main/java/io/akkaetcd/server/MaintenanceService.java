@@ -40,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -51,17 +52,20 @@ public final class MaintenanceService implements Maintenance {
   private final ActorRef<RaftActor.Command> raft;
   private final Scheduler scheduler;
   private final ClusterLayout layout;
+  /** The stored cluster id (a member that joined learns it from the log). */
+  private final LongSupplier clusterId;
   private final StoreClient storeClient;
   private final Alarms alarms;
 
   public MaintenanceService(ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      Scheduler scheduler, ClusterLayout layout, StoreClient storeClient, Alarms alarms) {
+      Scheduler scheduler, ClusterLayout layout, StoreClient storeClient, Alarms alarms, LongSupplier clusterId) {
     this.store = store;
     this.raft = raft;
     this.scheduler = scheduler;
     this.layout = layout;
     this.storeClient = storeClient;
     this.alarms = alarms;
+    this.clusterId = clusterId;
   }
 
   @Override
@@ -175,7 +179,7 @@ public final class MaintenanceService implements Maintenance {
   }
 
   private ResponseHeader header(long revision, long term) {
-    return ResponseHeader.newBuilder().setClusterId(layout.clusterId()).setMemberId(layout.memberId())
+    return ResponseHeader.newBuilder().setClusterId(clusterId.getAsLong()).setMemberId(layout.memberId())
         .setRevision(revision).setRaftTerm(term).build();
   }
 }

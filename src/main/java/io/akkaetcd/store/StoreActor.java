@@ -22,6 +22,7 @@ import io.akkaetcd.api.LeaseTimeToLiveResponse;
 import io.akkaetcd.mvcc.KvHash;
 import io.akkaetcd.mvcc.MvccStore;
 import io.akkaetcd.watch.KeyRange;
+import io.akkaetcd.raft.ConfChange;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.ReadState;
 import java.util.ArrayList;
@@ -127,6 +128,8 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   private final List<List<Event>> unpublished = new ArrayList<>();
   /** The newest revision whose events the hub has been sent. */
   private long publishedRevision;
+  /** While the cluster id is not known: the founding voters seen in the log's term-1 entries. */
+  private final List<Long> foundingVoters = new ArrayList<>();
   /** An apply failed midway: what is pending in the backend batch must never be written. */
   private boolean broken;
 
@@ -204,6 +207,9 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
     }
     List<Answer> answers = new ArrayList<>();
     for (LogEntry entry : command.entries()) {
+      if (state.clusterId() == 0) {
+        learnClusterId(entry);
+      }
       if (entry.index() <= applier.mvcc().consistentIndex()) {
         continue;
       }
@@ -226,6 +232,29 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
       }
     }
     return this;
+  }
+
+  /**
+   * A member that joined an existing cluster learns the cluster's id from the log: its term-1 entries
+   * are the founding membership (one ADD_VOTER each), the id is computed from them as the founders
+   * did, at the first entry after them.
+   */
+  private void learnClusterId(LogEntry entry) {
+    if (entry.term() == 1) {
+      if (entry.type() == LogEntry.EntryType.CONF_CHANGE) {
+        ConfChange change = ConfChange.decode(entry.data());
+        if (change.type() == ConfChange.Type.ADD_VOTER) {
+          foundingVoters.add(change.nodeId());
+        }
+      }
+    } else if (!foundingVoters.isEmpty()) {
+      state.learnClusterId(MemberIdentity.clusterIdOf(foundingVoters));
+      getContext().getLog().info("learned cluster id {} from the log", Long.toHexString(state.clusterId()));
+      foundingVoters.clear();
+      if (watchFeed != null) {
+        watchFeed.tell(new WatchFeed.HeaderChanged(state.applier().header(0)));
+      }
+    }
   }
 
   /** The answer to a request this member proposed, sent after its batch is written. */
