@@ -1,6 +1,7 @@
 package io.akkaetcd.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,9 +43,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A member whose store cannot write its backend fail-stops (as etcd exits on an apply error): the
- * guardian calls its {@link FailStop} naming what failed, and the write that hit the failure is never
- * answered with success.
+ * A member whose store cannot write its backend, or whose WAL cannot be written, fail-stops (as etcd
+ * exits on an apply or WAL error): the guardian calls its {@link FailStop} naming what failed, and
+ * the write that hit the failure is never answered with success.
  */
 class MemberFailStopTest {
   private static final long ID = 1;
@@ -58,7 +59,7 @@ class MemberFailStopTest {
   void stop() throws IOException {
     testKit.shutdownTestKit();
     if (wal != null) {
-      wal.close();
+      wal.close(); // closing twice is harmless
     }
     try (var files = Files.walk(walDir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -99,8 +100,10 @@ class MemberFailStopTest {
         .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8("v"))).build();
   }
 
-  @Test
-  void aBackendWriteFailureFailStopsTheMemberWithoutAnsweringTheWrite() throws Exception {
+  private final CompletableFuture<String> failStopped = new CompletableFuture<>();
+
+  /** A single-member member under its guardian, over {@link #backend} and a real WAL; elected and serving. */
+  private StoreClient startMember() throws Exception {
     walDir = Files.createTempDirectory("akka-etcd-failstop");
     wal = RaftWal.open(walDir);
     Configuration single = new Configuration(new TreeSet<>(java.util.List.of(ID)), new TreeSet<>());
@@ -112,7 +115,6 @@ class MemberFailStopTest {
     MemberDirectory directory = new MemberDirectory();
     StoreState state = new StoreState(backend, null, 7, ID, directory);
     PendingRequests pending = new PendingRequests(ID, 1);
-    CompletableFuture<String> failStopped = new CompletableFuture<>();
     MemberGuardian.Parts parts = new MemberGuardian.Parts(state, pending, node, storage, wal, ID, Map.of(), directory,
         Duration.ofMillis(10), 10_000, 100, Histogram.walFsync(),
         new WatchSettings(Duration.ofMinutes(10), 1024, 2 << 20), Duration.ofSeconds(2), Duration.ofMillis(500),
@@ -121,17 +123,32 @@ class MemberFailStopTest {
     MemberGuardian.Started started = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(guardian,
         MemberGuardian.GetStarted::new, Duration.ofSeconds(5), testKit.scheduler()).toCompletableFuture()
         .get(5, TimeUnit.SECONDS);
-
     // The member works: it elects itself and a write is answered once applied.
     PutResponse first = retryUntilLeader(started.storeClient());
     assertTrue(first.getHeader().getRevision() >= 2);
+    return started.storeClient();
+  }
 
+  @Test
+  void aBackendWriteFailureFailStopsTheMemberWithoutAnsweringTheWrite() throws Exception {
+    StoreClient client = startMember();
     backend.failWrites = true;
-    CompletableFuture<PutResponse> second =
-        started.storeClient().<PutResponse>propose(put("b")).toCompletableFuture();
+    CompletableFuture<PutResponse> second = client.<PutResponse>propose(put("b")).toCompletableFuture();
     String what = failStopped.get(10, TimeUnit.SECONDS);
     assertTrue(what.startsWith("the store actor"), what);
     assertTrue(what.contains("input/output error"), what);
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS));
+    assertEquals("etcdserver: request timed out", failure.getCause().getMessage());
+  }
+
+  @Test
+  void aWalWriteFailureFailStopsTheMemberWithoutAnsweringTheWrite() throws Exception {
+    StoreClient client = startMember();
+    // The WAL's LevelDB goes away under the idle Raft actor: its next write throws.
+    wal.close();
+    CompletableFuture<PutResponse> second = client.<PutResponse>propose(put("b")).toCompletableFuture();
+    String what = failStopped.get(10, TimeUnit.SECONDS);
+    assertTrue(what.startsWith("the Raft actor (WAL)"), what);
     ExecutionException failure = assertThrows(ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS));
     assertEquals("etcdserver: request timed out", failure.getCause().getMessage());
   }
