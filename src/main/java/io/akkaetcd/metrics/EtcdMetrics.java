@@ -2,12 +2,14 @@ package io.akkaetcd.metrics;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.LongSupplier;
 
 /**
  * One member's metrics, in a registry of its own (several members can share a JVM in tests): etcd's
@@ -33,11 +35,11 @@ public final class EtcdMetrics {
   /** etcd exports these two as gauges named "_total"; this client allows that suffix on counters only. */
   private volatile long proposalsCommitted;
   private volatile long proposalsApplied;
+  private volatile long leaderChanges;
 
-  public EtcdMetrics(String serverVersion, String clusterVersion, long memberId, long clusterId,
+  public EtcdMetrics(String serverVersion, String clusterVersion, long memberId, LongSupplier clusterId,
       long quotaBackendBytes, boolean extensive) {
-    walFsync = Histogram.exponential(registry, "etcd_disk_wal_fsync_duration_seconds",
-        "The latency distributions of fsync called by WAL.", 0.001, 2, 14);
+    walFsync = Histogram.walFsync(registry);
     backendCommit = Histogram.exponential(registry, "etcd_disk_backend_commit_duration_seconds",
         "The latency distributions of commit called by backend.", 0.001, 2, 14);
     grpc = new GrpcServerMetrics(registry, extensive);
@@ -47,8 +49,11 @@ public final class EtcdMetrics {
         "cluster_version", clusterVersion);
     constant("etcd_server_id", "Server or member ID in hexadecimal format. 1 for 'server_id' label with current ID.",
         "server_id", Long.toHexString(memberId));
-    constant("etcd_cluster_id", "Cluster ID in hexadecimal format. 1 for 'cluster_id' label with current ID.",
-        "cluster_id", Long.toHexString(clusterId));
+    // a member that joined learns the cluster's id from the log, after it starts
+    GaugeWithCallback.builder().name("etcd_cluster_id")
+        .help("Cluster ID in hexadecimal format. 1 for 'cluster_id' label with current ID.")
+        .labelNames("cluster_id").callback(cb -> cb.call(1, Long.toHexString(clusterId.getAsLong())))
+        .register(registry);
     Gauge.builder().name("etcd_server_quota_backend_bytes").help("Current backend storage quota size in bytes.")
         .register(registry).set(quotaBackendBytes);
     hasLeader = gauge("etcd_server_has_leader", "Whether or not a leader exists. 1 is existence, 0 is not.");
@@ -60,6 +65,9 @@ public final class EtcdMetrics {
         "Total size of the underlying database logically in use in bytes.");
     currentRevision = gauge("etcd_debugging_mvcc_current_revision", "The current revision of store.");
     compactRevision = gauge("etcd_debugging_mvcc_compact_revision", "The revision of the last compaction in store.");
+    CounterWithCallback.builder().name("etcd_server_leader_changes_seen_total")
+        .help("The number of leader changes seen.")
+        .callback(cb -> cb.call(leaderChanges)).register(registry);
     CounterWithCallback.builder().name("etcd_server_proposals_committed_total")
         .help("The total number of consensus proposals committed.")
         .callback(cb -> cb.call(proposalsCommitted)).register(registry);
@@ -67,6 +75,16 @@ public final class EtcdMetrics {
         .help("The total number of consensus proposals applied.")
         .callback(cb -> cb.call(proposalsApplied)).register(registry);
     JvmMetrics.builder().register(registry);
+  }
+
+  /** The proposal series, read from the member's wait registry at each scrape. */
+  public void registerProposals(LongSupplier failed, LongSupplier pending) {
+    CounterWithCallback.builder().name("etcd_server_proposals_failed_total")
+        .help("The total number of failed proposals seen.")
+        .callback(cb -> cb.call(failed.getAsLong())).register(registry);
+    GaugeWithCallback.builder().name("etcd_server_proposals_pending")
+        .help("The current number of pending proposals to commit.")
+        .callback(cb -> cb.call(pending.getAsLong())).register(registry);
   }
 
   public Histogram walFsync() {
@@ -92,6 +110,7 @@ public final class EtcdMetrics {
     compactRevision.set(s.compactRevision());
     proposalsCommitted = s.committedIndex();
     proposalsApplied = s.appliedIndex();
+    leaderChanges = s.leaderChanges();
   }
 
   /** The text exposition (format 0.0.4) of every series. */
@@ -116,5 +135,5 @@ public final class EtcdMetrics {
   /** What one scrape reports of the member's state. */
   public record MemberSnapshot(boolean hasLeader, boolean isLeader, boolean isLearner, long revision,
       long compactRevision, long dbSizeBytes, long dbSizeInUseBytes, long committedIndex,
-      long appliedIndex) {}
+      long appliedIndex, long leaderChanges) {}
 }

@@ -23,6 +23,12 @@ public final class Histogram {
         .register(registry));
   }
 
+  /** etcd's etcd_disk_wal_fsync_duration_seconds: 1 ms to ~8 s. */
+  public static Histogram walFsync(PrometheusRegistry registry) {
+    return exponential(registry, "etcd_disk_wal_fsync_duration_seconds",
+        "The latency distributions of fsync called by WAL.", 0.001, 2, 14);
+  }
+
   public void observeNanos(long nanos) {
     histogram.observe(nanos / 1e9);
   }

@@ -25,6 +25,7 @@ import io.akkaetcd.store.StoreStatus;
 import io.grpc.Status;
 import io.akkaetcd.api.AlarmType;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +48,12 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
   private final ActorRef<RaftActor.Command> raft;
   private final EtcdMetrics metrics;
   private final Scheduler scheduler;
-  private final long clusterId;
+  private final LongSupplier clusterId;
   private final long memberId;
   private final Alarms alarms;
 
   HttpEndpoints(StoreClient storeClient, ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      Scheduler scheduler, long clusterId, long memberId, Alarms alarms, EtcdMetrics metrics) {
+      Scheduler scheduler, LongSupplier clusterId, long memberId, Alarms alarms, EtcdMetrics metrics) {
     this.alarms = alarms;
     this.metrics = metrics;
     this.raft = raft;
@@ -135,7 +136,8 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
     return status.thenCombine(raftView, (s, r) -> {
       metrics.update(new EtcdMetrics.MemberSnapshot(r.status().leaderId() != RaftNode.NONE,
           r.status().role() == Role.LEADER, r.status().configuration().isLearner(memberId), s.revision(),
-          s.compactRevision(), s.dbSizeBytes(), s.dbSizeInUseBytes(), r.status().commit(), r.appliedIndex()));
+          s.compactRevision(), s.dbSizeBytes(), s.dbSizeInUseBytes(), r.status().commit(), r.appliedIndex(),
+          r.leaderChanges()));
       return HttpResponse.create().withEntity(HttpEntities.create(PROMETHEUS_TEXT,
           metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     });

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class EtcdMetricsTest {
 
   private static EtcdMetrics metrics(boolean extensive) {
-    return new EtcdMetrics("3.5.0", "3.5.0", 0x8e9e05c52164694dL, 0xcdf818194e3a8c32L, 2147483648L, extensive);
+    return new EtcdMetrics("3.5.0", "3.5.0", 0x8e9e05c52164694dL, () -> 0xcdf818194e3a8c32L, 2147483648L, extensive);
   }
 
   /** The value of the one sample whose line starts with {@code series} (name and labels as printed). */
@@ -60,19 +60,21 @@ class EtcdMetricsTest {
   @Test
   void stateSeriesFollowTheLastSnapshotAndIdentitySeriesAreEtcds() {
     EtcdMetrics m = metrics(false);
-    m.update(new EtcdMetrics.MemberSnapshot(true, false, false, 42, 7, 16384, 12000, 30, 29));
+    m.update(new EtcdMetrics.MemberSnapshot(true, false, false, 42, 7, 16384, 12000, 30, 29, 2));
     String text = m.scrape();
     assertEquals(1, sample(text, "etcd_server_has_leader"));
     assertEquals(0, sample(text, "etcd_server_is_leader"));
     assertEquals(42, sample(text, "etcd_debugging_mvcc_current_revision"));
     assertEquals(12000, sample(text, "etcd_mvcc_db_total_size_in_use_in_bytes"));
     assertEquals(30, sample(text, "etcd_server_proposals_committed_total"));
+    assertEquals(2, sample(text, "etcd_server_leader_changes_seen_total"));
     assertEquals(1, sample(text, "etcd_server_version{server_version=\"3.5.0\"}"));
     assertEquals(1, sample(text, "etcd_server_id{server_id=\"8e9e05c52164694d\"}"));
+    assertEquals(1, sample(text, "etcd_cluster_id{cluster_id=\"cdf818194e3a8c32\"}"));
     assertEquals(2147483648.0, sample(text, "etcd_server_quota_backend_bytes"));
     assertTrue(sample(text, "process_resident_memory_bytes") > 0, "the JVM's process series stand in for Go's");
 
-    m.update(new EtcdMetrics.MemberSnapshot(false, false, false, 43, 7, 16384, 12000, 31, 31));
+    m.update(new EtcdMetrics.MemberSnapshot(false, false, false, 43, 7, 16384, 12000, 31, 31, 2));
     assertEquals(0, sample(m.scrape(), "etcd_server_has_leader"));
   }
 }
