@@ -48,7 +48,15 @@ public final class Main {
     run.notices().forEach(log::info);
     run.warnings().forEach(log::warn);
 
-    EtcdServer server = EtcdServer.start(member, config);
+    EtcdServer server;
+    try {
+      server = EtcdServer.start(member, config);
+    } catch (EtcdConfigException e) {
+      // etcd's fatal start errors (TLS files, unix URLs) go to stderr with its exit code
+      System.err.println(e.getMessage());
+      System.exit(e.exitCode());
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("received signal; shutting down");

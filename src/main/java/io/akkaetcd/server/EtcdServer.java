@@ -4,7 +4,6 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
@@ -55,6 +54,7 @@ import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreState;
+import io.akkaetcd.tls.TransportSecurity;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +97,7 @@ public final class EtcdServer implements AutoCloseable {
   /** Starts the member and returns once its client listeners are bound; see {@link #ready()}. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig) throws Exception {
     ClusterLayout layout = ClusterLayout.of(config);
+    TransportSecurity security = TransportSecurity.prepare(config, akkaConfig);
     LevelDbBackend backend = LevelDbBackend.open(config.dataDir().resolve("member").resolve("kv"));
     RaftWal wal = RaftWal.open(config.dataDir().resolve("member").resolve("wal"));
     RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState());
@@ -142,7 +143,8 @@ public final class EtcdServer implements AutoCloseable {
       ctx.spawn(PeerInbox.create(raft), PeerTransport.INBOX_NAME);
       actors.complete(new Actors(store, raft, hub));
       return Behaviors.empty();
-    }), PeerTransport.SYSTEM_NAME, layout.remotingConfig(config).withFallback(akkaConfig));
+    }), PeerTransport.SYSTEM_NAME, layout.peerTlsConfig(security.peer())
+        .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
     try {
       Actors refs = actors.get(10, TimeUnit.SECONDS);
       StoreClient storeClient = new StoreClient(refs.raft(), refs.store(), pending, system.scheduler(), REQUEST_TIMEOUT);
@@ -184,9 +186,8 @@ public final class EtcdServer implements AutoCloseable {
 
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {
-        bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
-            .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
-        log.info("serving client traffic insecurely; this is strongly discouraged! address={}", url);
+        bindings.add(ClientListener.bind(system, url, security.client(), handler)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
       }
       EtcdServer server = new EtcdServer(system, backend, bindings, layout);
       server.publish(storeClient, config);
