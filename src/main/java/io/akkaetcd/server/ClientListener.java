@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * One --listen-client-urls listener: plain HTTP/2 on http://, TLS on https:// (http and https side by
  * side, as etcd allows). TLS listeners take a fresh SSLEngine per connection from the key material, so a
  * rotated certificate serves the next connection; Akka HTTP negotiates ALPN h2 on them, as grpc-go needs.
+ * They speak TLS 1.2 (see {@link KeyMaterial#serverEngine(String...)}).
  * gRPC, /health, /version and /metrics are served the same on both.
  */
 final class ClientListener {
@@ -32,7 +33,7 @@ final class ClientListener {
     ServerBuilder builder = Http.get(system).newServerAt(url.getHost(), url.getPort());
     if (TransportSecurity.https(url)) {
       KeyMaterial material = tls.orElseThrow();
-      builder = builder.enableHttps(ConnectionContext.httpsServer(material::serverEngine));
+      builder = builder.enableHttps(ConnectionContext.httpsServer(() -> material.serverEngine(KeyMaterial.TLS_1_2)));
       log.info("serving client traffic securely: address={}", url);
     } else {
       log.warn("serving client traffic insecurely; this is strongly discouraged! address={}", url);

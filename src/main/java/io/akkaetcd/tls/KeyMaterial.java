@@ -51,12 +51,24 @@ public final class KeyMaterial {
     return options;
   }
 
+  /** TLS 1.2 only: see {@link #serverEngine(String...)}. */
+  public static final String[] TLS_1_2 = {"TLSv1.2"};
+
   /** An engine for an accepted connection: client certificates required as etcd's ServerConfig says. */
   public SSLEngine serverEngine() {
+    return serverEngine(PROTOCOLS);
+  }
+
+  /**
+   * The same with only {@code protocols}. The client listeners offer TLS 1.2 alone: over TLS 1.3, Akka
+   * HTTP's TLS stage completed the handshake with grpc-java's (jetcd's) JDK engine and then no HTTP/2
+   * frame went through (measured; grpc-go and curl were served), while every client speaks TLS 1.2.
+   */
+  public SSLEngine serverEngine(String... protocols) {
     SSLEngine engine = context().createSSLEngine();
     engine.setUseClientMode(false);
     SSLParameters params = engine.getSSLParameters();
-    params.setProtocols(PROTOCOLS);
+    params.setProtocols(protocols);
     if (!options.cipherSuites().isEmpty()) {
       params.setCipherSuites(CipherSuites.enabled(options.cipherSuites(), engine.getSupportedCipherSuites()));
     }

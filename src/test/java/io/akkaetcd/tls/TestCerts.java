@@ -45,6 +45,30 @@ public final class TestCerts {
     return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
   }
 
+  /** A client-side SSLContext trusting {@code caCert}, presenting {@code pair} (cert, key) unless null. */
+  public static javax.net.ssl.SSLContext clientContext(Path caCert, Path[] pair) throws Exception {
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", PemFiles.certificates(caCert).get(0));
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    javax.net.ssl.KeyManager[] kms = null;
+    if (pair != null) {
+      java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry("k", PemFiles.privateKey(pair[1]), new char[0],
+          PemFiles.certificates(pair[0]).toArray(java.security.cert.X509Certificate[]::new));
+      javax.net.ssl.KeyManagerFactory kmf =
+          javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, new char[0]);
+      kms = kmf.getKeyManagers();
+    }
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(kms, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
   /** Runs openssl in {@code dir}; fails with its output if it fails. */
   public static String openssl(Path dir, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("openssl"));
