@@ -15,9 +15,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -25,7 +23,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * PEM files as etcd takes them (Go's tls.X509KeyPair): certificates, RSA keys in PKCS#1 or PKCS#8, EC keys
- * in SEC1 or PKCS#8, CRLs. BouncyCastle parses; failures carry Go's messages, which etcd prints as they are.
+ * in SEC1 or PKCS#8 (BouncyCastle parses them), CRLs in PEM or DER (the JDK's); failures carry Go's
+ * messages, which etcd prints as they are.
  */
 public final class PemFiles {
   private PemFiles() {}
@@ -68,18 +67,17 @@ public final class PemFiles {
     throw new BadPemException("tls: failed to find any PEM data in key input");
   }
 
-  /** The first CRL in the file. */
+  /** The CRL in the file, PEM or DER (Go's x509.ParseCRL takes both; etcd's own fixture is DER). */
   public static X509CRL crl(Path file) throws BadPemException {
-    for (Object o : objects(file)) {
-      if (o instanceof X509CRLHolder h) {
-        try {
-          return new JcaX509CRLConverter().getCRL(h);
-        } catch (GeneralSecurityException e) {
-          throw new BadPemException("x509: " + e.getMessage());
-        }
-      }
+    try (var in = Files.newInputStream(file)) {
+      return (X509CRL) java.security.cert.CertificateFactory.getInstance("X.509").generateCRL(in);
+    } catch (NoSuchFileException e) {
+      throw new BadPemException("open " + file + ": no such file or directory");
+    } catch (AccessDeniedException e) {
+      throw new BadPemException("open " + file + ": permission denied");
+    } catch (IOException | GeneralSecurityException e) {
+      throw new BadPemException("x509: " + e.getMessage());
     }
-    throw new BadPemException("x509: no CRL found in " + file);
   }
 
   /** Go's check that a key pair belongs together: the key signs, the certificate's public key verifies. */

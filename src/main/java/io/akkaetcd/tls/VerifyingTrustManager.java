@@ -24,6 +24,7 @@ import javax.net.ssl.X509TrustManager;
  * match that host name (etcd's VerifyPeerCertificate, applied both ways).
  */
 final class VerifyingTrustManager extends X509ExtendedTrustManager {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VerifyingTrustManager.class);
   private final X509ExtendedTrustManager delegate;
   private final X509CRL crl;
   private final String allowedCn;
@@ -53,15 +54,23 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-    delegate.checkClientTrusted(chain, authType, engine);
-    checkRevoked(chain);
-    checkAllowed(chain);
+    try {
+      delegate.checkClientTrusted(chain, authType, engine);
+      checkRevoked(chain);
+      checkAllowed(chain);
+    } catch (CertificateException e) {
+      throw rejected(chain, e);
+    }
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-    delegate.checkServerTrusted(chain, authType, engine);
-    checkAllowed(chain);
+    try {
+      delegate.checkServerTrusted(chain, authType, engine);
+      checkAllowed(chain);
+    } catch (CertificateException e) {
+      throw rejected(chain, e);
+    }
   }
 
   @Override
@@ -93,6 +102,13 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
   @Override
   public X509Certificate[] getAcceptedIssuers() {
     return delegate.getAcceptedIssuers();
+  }
+
+  /** etcd logs each refused handshake ("rejected connection ..."); the JDK would only fail it. */
+  private static CertificateException rejected(X509Certificate[] chain, CertificateException e) {
+    String subject = chain.length > 0 ? chain[0].getSubjectX500Principal().getName() : "none";
+    log.warn("rejected TLS connection: certificate-subject={} error={}", subject, e.getMessage());
+    return e;
   }
 
   private void checkRevoked(X509Certificate[] chain) throws CertificateException {
