@@ -171,10 +171,12 @@ public final class EtcdFlags {
         "log-package-levels", "experimental-enable-v2v3");
     notServed("false", "enable-v2",
         "enable-pprof", "debug", "experimental-initial-corrupt-check", "experimental-compact-hash-check-enabled",
-        "experimental-enable-lease-checkpoint", "experimental-peer-skip-client-san-verification",
+        "experimental-enable-lease-checkpoint",
         "experimental-memory-mlock", "force-new-cluster", "unsafe-no-fsync");
     notServed("true", "initial-election-tick-advance", "strict-reconfig-check", "pre-vote",
         "experimental-txn-mode-write-with-shared-buffer");
+    // Artery's engine provider does not see the connecting address, so peer client SANs are not checked
+    notServed("true", "experimental-peer-skip-client-san-verification");
     notServed("5", "max-snapshots", "max-wals");
     notServed("5s", "grpc-keepalive-min-time", "experimental-wait-cluster-ready-timeout");
     notServed("2h", "grpc-keepalive-interval");
