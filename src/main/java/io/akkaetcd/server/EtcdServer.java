@@ -50,6 +50,7 @@ import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreState;
+import io.akkaetcd.tls.TransportSecurity;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +102,7 @@ public final class EtcdServer implements AutoCloseable {
   /** As {@link #start(MemberConfig, Config)}, with what to do when the member must fail-stop. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig, FailStop failStop) throws Exception {
     ClusterLayout flags = ClusterLayout.of(config);
+    TransportSecurity security = TransportSecurity.prepare(config, akkaConfig);
     LevelDbBackend backend = LevelDbBackend.open(config.dataDir().resolve("member").resolve("kv"));
     RaftWal wal = RaftWal.open(config.dataDir().resolve("member").resolve("wal"));
     MemberIdentity identity = identity(backend, wal, flags, config);
@@ -131,7 +133,8 @@ public final class EtcdServer implements AutoCloseable {
         config.snapshotCount(), config.electionTimeoutMs(), walFsync,
         WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop);
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
-        PeerTransport.SYSTEM_NAME, layout.remotingConfig(config).withFallback(akkaConfig));
+        PeerTransport.SYSTEM_NAME, layout.peerTlsConfig(security.peer())
+        .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
     try {
       MemberGuardian.Started refs = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(system,
           MemberGuardian.GetStarted::new, Duration.ofSeconds(10), system.scheduler()).toCompletableFuture()
@@ -185,9 +188,8 @@ public final class EtcdServer implements AutoCloseable {
 
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {
-        bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
-            .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
-        log.info("serving client traffic insecurely; this is strongly discouraged! address={}", url);
+        bindings.add(ClientListener.bind(system, url, security.client(), handler)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
       }
       // --listen-metrics-urls: /metrics and the health endpoints only, as etcd's HandleMetricsHealth.
       Function<HttpRequest, CompletionStage<HttpResponse>> metricsOnly = HttpEndpoints.metricsAndHealthOnly(http);
