@@ -66,11 +66,11 @@ public final class EtcdFlags {
     def(m, "quota-backend-bytes", Type.INT64, "2147483648", "Raise alarms when backend size exceeds the given quota.");
     def(m, "max-txn-ops", Type.UINT, "128", "Maximum number of operations permitted in a transaction.");
     def(m, "max-request-bytes", Type.UINT, "1572864", "Maximum client request size in bytes the server will accept.");
+    def(m, "max-concurrent-streams", Type.UINT, "4294967295", "Maximum concurrent streams that each client can open at a time.");
     def(m, "grpc-keepalive-min-time", Type.DURATION, "5s", "Minimum duration interval that a client should wait before pinging server.");
     def(m, "grpc-keepalive-interval", Type.DURATION, "2h", "Frequency duration of server-to-client ping to check if a connection is alive (0 to disable).");
     def(m, "backend-batch-interval", Type.DURATION, "0s", "BackendBatchInterval is the maximum time before commit the backend transaction.");
     def(m, "backend-batch-limit", Type.INT, "0", "BackendBatchLimit is the maximum operations before commit the backend transaction.");
-    def(m, "max-concurrent-streams", Type.UINT, "4294967295", "Maximum concurrent streams that each client can open at a time.");
     def(m, "config-file", Type.STRING, "", "Path to the server configuration file. Note that if a configuration file is provided, other command line flags and environment variables will be ignored.");
     def(m, "grpc-keepalive-timeout", Type.DURATION, "20s", "Additional duration of wait before closing a non-responsive connection (0 to disable).");
 
@@ -166,8 +166,8 @@ public final class EtcdFlags {
   }
 
   static {
-    notServed("", "config-file", "wal-dir", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name", "cors",
-        "client-cert-allowed-hostname", "listen-metrics-urls",
+    notServed("", "config-file", "wal-dir", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name",
+        "client-cert-allowed-hostname",
         "log-package-levels", "experimental-enable-v2v3");
     notServed("false", "enable-v2",
         "enable-pprof", "debug", "experimental-initial-corrupt-check", "experimental-compact-hash-check-enabled",
@@ -183,7 +183,6 @@ public final class EtcdFlags {
     notServed("20s", "grpc-keepalive-timeout");
     notServed("0", "auto-compaction-retention", "backend-batch-limit");
     notServed("0s", "backend-batch-interval", "experimental-corrupt-check-time");
-    notServed("4294967295", "max-concurrent-streams");
     notServed("*", "host-whitelist");
     notServed("proxy", "discovery-fallback");
     notServed("off", "proxy");
@@ -194,7 +193,6 @@ public final class EtcdFlags {
     notServed("simple", "auth-token");
     notServed("300", "auth-token-ttl");
     notServed("10", "bcrypt-cost");
-    notServed("basic", "metrics");
     notServed("map", "experimental-backend-bbolt-freelist-type");
     notServed("100ms", "experimental-warning-apply-duration");
   }
