@@ -170,7 +170,7 @@ public final class EtcdFlags {
         "client-cert-allowed-hostname",
         "log-package-levels", "experimental-enable-v2v3");
     notServed("false", "enable-v2",
-        "enable-pprof", "debug", "experimental-initial-corrupt-check", "experimental-compact-hash-check-enabled",
+        "debug", "experimental-initial-corrupt-check", "experimental-compact-hash-check-enabled",
         "experimental-enable-lease-checkpoint",
         "experimental-memory-mlock", "force-new-cluster", "unsafe-no-fsync");
     notServed("true", "initial-election-tick-advance", "strict-reconfig-check", "pre-vote",

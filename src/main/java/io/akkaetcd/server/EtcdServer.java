@@ -149,7 +149,8 @@ public final class EtcdServer implements AutoCloseable {
       Materializer materializer = Materializer.matFromSystem(system);
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), storeState::clusterId,
-          layout.memberId(), storeState.alarms(), metrics);
+          layout.memberId(), storeState.alarms(), metrics,
+          config.enablePprof());
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
           storeClient, storeState.alarms(), storeState::clusterId);
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
