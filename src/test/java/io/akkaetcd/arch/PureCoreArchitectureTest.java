@@ -8,16 +8,18 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The algorithms stay pure (STYLE.md, example 1): the MVCC, Raft, watch and lease cores touch no Akka,
+ * The algorithms stay pure (STYLE.md, example 1): the MVCC, Raft, watch, lease and auth cores touch no Akka,
  * gRPC, LevelDB, and no wall clock or shared randomness, so they can be tested deterministically.
  */
 class PureCoreArchitectureTest {
   private static final JavaClasses MAIN = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.akkaetcd.mvcc", "io.akkaetcd.raft", "io.akkaetcd.watch", "io.akkaetcd.lease");
+      .importPackages("io.akkaetcd.mvcc", "io.akkaetcd.raft", "io.akkaetcd.watch", "io.akkaetcd.lease",
+          "io.akkaetcd.auth");
 
   private static final String[] CORES = {
-      "io.akkaetcd.mvcc..", "io.akkaetcd.raft..", "io.akkaetcd.watch..", "io.akkaetcd.lease.."};
+      "io.akkaetcd.mvcc..", "io.akkaetcd.raft..", "io.akkaetcd.watch..", "io.akkaetcd.lease..",
+      "io.akkaetcd.auth.."};
 
   @Test
   void coresDependOnNoFrameworkOrIo() {
