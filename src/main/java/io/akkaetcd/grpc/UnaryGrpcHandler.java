@@ -17,6 +17,7 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import io.akkaetcd.auth.Caller;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.concurrent.DirectFutures;
 import io.grpc.Status;
@@ -48,10 +49,13 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
   private final Function<HttpRequest, CompletionStage<HttpResponse>> fallback;
   private final Materializer materializer;
   private final int maxRequestBytes;
+  /** The verified client certificate's Common Name of a request, or null (no TLS client auth here yet). */
+  private final Function<HttpRequest, String> certificateCommonName;
 
   private UnaryGrpcHandler(Map<String, UnaryMethod> methods,
       Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Materializer materializer,
-      int maxRequestBytes) {
+      int maxRequestBytes, Function<HttpRequest, String> certificateCommonName) {
+    this.certificateCommonName = certificateCommonName;
     this.methods = Map.copyOf(methods);
     this.fallback = fallback;
     this.materializer = materializer;
@@ -94,7 +98,7 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     } catch (InvalidProtocolBufferException e) {
       return done(error(GrpcStatus.of(Status.Code.INTERNAL, "grpc: error unmarshalling request: " + e.getMessage())));
     }
-    CompletionStage<Message> reply = method.call(parsed);
+    CompletionStage<Message> reply = method.call(parsed, caller(request));
     Optional<Long> deadlineNanos = GrpcTimeout.parse(request);
     if (deadlineNanos.isPresent()) {
       reply = reply.toCompletableFuture().orTimeout(deadlineNanos.get(), TimeUnit.NANOSECONDS);
@@ -104,6 +108,19 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
         : error(GrpcTimeout.isTimeout(failure) && deadlineNanos.isPresent()
             ? GrpcStatus.of(Status.Code.DEADLINE_EXCEEDED, "context deadline exceeded")
             : GrpcStatus.fromThrowable(failure)));
+  }
+
+  /** The token grpc-go sends as metadata "token" (the JSON gateway's "authorization" is the same token). */
+  private Caller caller(HttpRequest request) {
+    Optional<akka.http.javadsl.model.HttpHeader> token = request.getHeader("token");
+    if (token.isEmpty()) {
+      token = request.getHeader("authorization");
+    }
+    String commonName = certificateCommonName.apply(request);
+    if (token.isEmpty() && commonName == null) {
+      return Caller.ANONYMOUS;
+    }
+    return new Caller(token.map(akka.http.javadsl.model.HttpHeader::value).orElse(null), commonName);
   }
 
   private static Message parse(Parser<? extends Message> parser, ByteString bytes)
@@ -147,6 +164,13 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
   /** Collects the unary RPCs of service implementations, keyed by gRPC path. */
   public static final class Builder {
     private final Map<String, UnaryMethod> methods = new HashMap<>();
+    private Function<HttpRequest, String> certificateCommonName = request -> null;
+
+    /** How to read a request's verified client certificate Common Name (null: none). */
+    public Builder certificateCommonName(Function<HttpRequest, String> commonName) {
+      this.certificateCommonName = commonName;
+      return this;
+    }
 
     /**
      * Registers every unary RPC that {@code serviceInterface} (an Akka gRPC generated interface, such
@@ -161,15 +185,16 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
         String javaName = Character.toLowerCase(rpc.getName().charAt(0)) + rpc.getName().substring(1);
         Method javaMethod = findMethod(serviceInterface, javaName);
         String path = "/" + service.getFullName() + "/" + rpc.getName();
-        methods.put(path, new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]),
-            implementation, javaMethod));
+        Method withCaller = findWithCaller(implementation.getClass(), javaName, javaMethod.getParameterTypes()[0]);
+        methods.put(path, new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]), implementation,
+            withCaller != null ? withCaller : javaMethod, withCaller != null));
       }
       return this;
     }
 
     public UnaryGrpcHandler build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback,
         Materializer materializer, int maxRequestBytes) {
-      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes);
+      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes, certificateCommonName);
     }
 
     private static Descriptors.ServiceDescriptor describe(Class<?> serviceInterface) {
@@ -180,6 +205,14 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
         return description.descriptor().findServiceByName(name.substring(name.lastIndexOf('.') + 1));
       } catch (ReflectiveOperationException e) {
         throw new IllegalArgumentException(serviceInterface + " is not an Akka gRPC service interface", e);
+      }
+    }
+
+    private static Method findWithCaller(Class<?> implementation, String name, Class<?> requestType) {
+      try {
+        return implementation.getMethod(name, requestType, Caller.class);
+      } catch (NoSuchMethodException e) {
+        return null;
       }
     }
 

@@ -15,6 +15,7 @@ import java.util.TreeMap;
  *
  * <pre>
  *   alarm  serialized AlarmMember -> empty           (this store: 'a' + the same)
+ *   auth, authRoles, authUsers                       (store.AuthBuckets: 'A', 'R', 'U')
  *   key    main(8) '_' sub(8) ['t'] -> KeyValue      (this store: 'k' + the same)
  *   lease  id(8, big-endian) -> leasepb.Lease        (this store: 'l' id -> ttl(8) remaining(8))
  *   meta   consistent_index -> 8 bytes big-endian;
@@ -34,11 +35,16 @@ public final class EtcdBuckets {
 
   private EtcdBuckets() {}
 
-  /** @param alarmPrefix the one-byte prefix the member keeps its alarms under */
-  public static void export(Backend backend, byte alarmPrefix, Sink sink) {
+  /**
+   * @param alarmPrefix the one-byte prefix the member keeps its alarms under
+   * @param authBuckets writes etcd's auth, authRoles and authUsers buckets (they sort between alarm and key)
+   */
+  public static void export(Backend backend, byte alarmPrefix, java.util.function.Consumer<Sink> authBuckets,
+      Sink sink) {
     sink.bucket("alarm");
     backend.scan(new byte[] {alarmPrefix}, new byte[] {(byte) (alarmPrefix + 1)},
         (k, v) -> sink.put(BackendLayout.withoutBucket(k), v));
+    authBuckets.accept(sink);
     sink.bucket("key");
     backend.scan(BackendLayout.KEY_BUCKET_START, BackendLayout.KEY_BUCKET_END, (k, v) -> sink.put(BackendLayout.withoutBucket(k), v));
     sink.bucket("lease");

@@ -218,6 +218,19 @@ public final class MvccStore {
     pending.deleteRaw(BackendLayout.leaseKey(id));
   }
 
+  /**
+   * Stages a pair of a bucket the store does not interpret (the auth buckets), written with the next
+   * commit: in the same batch as the consistent index of the entry that changed it.
+   */
+  public void stageBucketPut(byte[] key, byte[] value) {
+    pending.putRaw(key, value);
+  }
+
+  /** Stages the removal of a pair staged by {@link #stageBucketPut}. */
+  public void stageBucketDelete(byte[] key) {
+    pending.deleteRaw(key);
+  }
+
   /** Receives the events of every write revision, in revision order, as each write is applied. */
   public void onEvents(Consumer<List<Event>> sink) {
     this.sink = sink;

@@ -10,7 +10,15 @@ import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.stream.Materializer;
 import com.typesafe.config.Config;
+import io.akkaetcd.api.Auth;
 import io.akkaetcd.api.Cluster;
+import io.akkaetcd.auth.TokenProvider;
+import io.akkaetcd.server.auth.AuthGate;
+import io.akkaetcd.server.auth.AuthService;
+import io.akkaetcd.server.auth.AuthSettings;
+import io.akkaetcd.server.auth.Passwords;
+import io.akkaetcd.server.auth.SimpleTokens;
+import io.akkaetcd.server.auth.TokenOptions;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.KV;
 import io.akkaetcd.cluster.ClusterLayout;
@@ -102,6 +110,9 @@ public final class EtcdServer implements AutoCloseable {
     RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState());
     MemberDirectory directory = new MemberDirectory();
     LongSupplier clock = () -> System.nanoTime() / 1_000_000;
+    AuthSettings authSettings = AuthSettings.from(akkaConfig);
+    TokenProvider tokens = TokenOptions.provider(authSettings.tokenOptions(), authSettings.tokenTtlSeconds(),
+        System::currentTimeMillis);
     StoreState storeState = new StoreState(backend, new StoreState.LeaseFactory() {
       // Leases first, so that the store can re-attach each live key to its lease as it opens.
       @Override
@@ -113,7 +124,7 @@ public final class EtcdServer implements AutoCloseable {
       public LeaseApplier applier(Lessor lessor, io.akkaetcd.mvcc.MvccStore mvcc) {
         return new LeaseApplier(lessor, mvcc, clock);
       }
-    }, layout.clusterId(), layout.memberId(), directory);
+    }, layout.clusterId(), layout.memberId(), directory, tokens);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
     AtomicBoolean leading = new AtomicBoolean();
     Histogram walFsync = Histogram.walFsync();
@@ -151,6 +162,12 @@ public final class EtcdServer implements AutoCloseable {
           "lease-expiry", Props.empty());
       WatchContext watchContext = new WatchContext(refs.watchHub(), hubRevision,
           WatchSettings.from(akkaConfig, config.maxRequestBytes()), rev -> storeState.applier().header(rev));
+      AuthGate authGate = new AuthGate(() -> storeState.applier().auth().view(), tokens, authSettings.clientCertAuth());
+      Passwords passwords = new Passwords(authSettings.bcryptCost(), 1);
+      if (tokens instanceof SimpleTokens simple) {
+        system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1), simple::sweep,
+            system.executionContext());
+      }
       SpaceQuota quota = new SpaceQuota(config.quotaBackendBytes(), storeState::dbSizeBytes, storeClient,
           layout.memberId());
       LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota);
@@ -173,7 +190,8 @@ public final class EtcdServer implements AutoCloseable {
               materializer, StreamingGrpcHandlers.errors(), system))
           .build(http);
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
-          .service(KV.class, new KvService(storeClient, config.maxTxnOps(), quota))
+          .service(KV.class, new KvService(storeClient, config.maxTxnOps(), quota, authGate))
+          .service(Auth.class, new AuthService(storeClient, authGate, passwords))
           .service(Maintenance.class, maintenance)
           .service(Cluster.class, new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
               config.initialClusterToken()))

@@ -191,7 +191,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
     CompletableFuture<Message> waiting = pending.write(request.getHeader().getID());
     Message response;
     try {
-      response = applier.apply(request);
+      response = applier.apply(request, entry.index());
     } catch (EtcdException e) {
       if (waiting != null) {
         waiting.completeExceptionally(e);

@@ -1,5 +1,6 @@
 package io.akkaetcd.store;
 
+import io.akkaetcd.auth.TokenProvider;
 import io.akkaetcd.mvcc.Backend;
 import io.akkaetcd.mvcc.EtcdBuckets;
 import io.akkaetcd.storage.BoltWriter;
@@ -49,13 +50,22 @@ public final class StoreState {
   private final long clusterId;
   private final long memberId;
   private final MemberDirectory members;
-  private Applier applier;
+  private final TokenProvider tokens;
+  /** Replaced by a restore; read by services (auth view) from any thread. */
+  private volatile Applier applier;
   /** Written by the store actor only; read by the services (quota, Status) from any thread. */
   private volatile long dbSizeBytes;
   private volatile long dbSizeInUseBytes;
 
   /** {@code leases} null: no lease service (only lease 0 exists), as the KV-only tests need. */
   public StoreState(Backend backend, LeaseFactory leases, long clusterId, long memberId, MemberDirectory members) {
+    this(backend, leases, clusterId, memberId, members, TokenProvider.NONE);
+  }
+
+  /** @param tokens issues auth tokens as Authenticate entries apply */
+  public StoreState(Backend backend, LeaseFactory leases, long clusterId, long memberId, MemberDirectory members,
+      TokenProvider tokens) {
+    this.tokens = tokens;
     this.members = members;
     this.backend = backend;
     this.leases = leases;
@@ -70,11 +80,11 @@ public final class StoreState {
     alarms.load(backend);
     if (leases == null) {
       return new Applier(MvccStore.open(backend, LeaseHooks.NONE), backend, clusterId, memberId, members, alarms,
-          null);
+          null, tokens);
     }
     Lessor lessor = leases.openLessor(backend);
     MvccStore mvcc = MvccStore.open(backend, lessor);
-    return new Applier(mvcc, backend, clusterId, memberId, members, alarms, leases.applier(lessor, mvcc));
+    return new Applier(mvcc, backend, clusterId, memberId, members, alarms, leases.applier(lessor, mvcc), tokens);
   }
 
   public Applier applier() {
@@ -150,7 +160,7 @@ public final class StoreState {
   byte[] writeBoltSnapshot(Path file) {
     applier.mvcc().commit(true);
     try (BoltWriter bolt = BoltWriter.create(file)) {
-      EtcdBuckets.export(backend, Alarms.PREFIX, bolt);
+      EtcdBuckets.export(backend, Alarms.PREFIX, sink -> AuthBuckets.export(applier.auth().view(), sink), bolt);
       bolt.finish();
     }
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
