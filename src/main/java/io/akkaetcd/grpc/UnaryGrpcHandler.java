@@ -110,8 +110,12 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
             : GrpcStatus.fromThrowable(failure)));
   }
 
-  /** The token grpc-go sends as metadata "token" (the JSON gateway's "authorization" is the same token). */
   private Caller caller(HttpRequest request) {
+    return callerOf(request, certificateCommonName);
+  }
+
+  /** The token grpc-go sends as metadata "token" (the JSON gateway's "authorization" is the same token). */
+  public static Caller callerOf(HttpRequest request, Function<HttpRequest, String> certificateCommonName) {
     Optional<akka.http.javadsl.model.HttpHeader> token = request.getHeader("token");
     if (token.isEmpty()) {
       token = request.getHeader("authorization");

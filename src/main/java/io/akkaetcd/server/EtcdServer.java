@@ -39,7 +39,7 @@ import io.akkaetcd.api.Lease;
 import io.akkaetcd.api.LeaseHandlerFactory;
 import io.akkaetcd.api.Lock;
 import io.akkaetcd.api.Watch;
-import io.akkaetcd.api.WatchHandlerFactory;
+import io.akkaetcd.api.WatchPowerApiHandlerFactory;
 import io.akkaetcd.grpc.StreamingGrpcHandlers;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.server.concurrency.ElectionService;
@@ -105,14 +105,15 @@ public final class EtcdServer implements AutoCloseable {
   /** Starts the member and returns once its client listeners are bound; see {@link #ready()}. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig) throws Exception {
     ClusterLayout layout = ClusterLayout.of(config);
+    AuthSettings authSettings = AuthSettings.from(akkaConfig);
+    // Before anything is opened: a bad --auth-token stops the member at once, as etcd.
+    TokenProvider tokens = TokenOptions.provider(authSettings.tokenOptions(), authSettings.tokenTtlSeconds(),
+        System::currentTimeMillis);
     LevelDbBackend backend = LevelDbBackend.open(config.dataDir().resolve("member").resolve("kv"));
     RaftWal wal = RaftWal.open(config.dataDir().resolve("member").resolve("wal"));
     RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState());
     MemberDirectory directory = new MemberDirectory();
     LongSupplier clock = () -> System.nanoTime() / 1_000_000;
-    AuthSettings authSettings = AuthSettings.from(akkaConfig);
-    TokenProvider tokens = TokenOptions.provider(authSettings.tokenOptions(), authSettings.tokenTtlSeconds(),
-        System::currentTimeMillis);
     StoreState storeState = new StoreState(backend, new StoreState.LeaseFactory() {
       // Leases first, so that the store can re-attach each live key to its lease as it opens.
       @Override
@@ -170,17 +171,26 @@ public final class EtcdServer implements AutoCloseable {
       }
       SpaceQuota quota = new SpaceQuota(config.quotaBackendBytes(), storeState::dbSizeBytes, storeClient,
           layout.memberId());
-      LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota);
-      WatchService watchService = new WatchService(system, watchContext);
+      LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota, authGate);
+      WatchService watchService = new WatchService(system, watchContext, authGate);
 
       Materializer materializer = Materializer.matFromSystem(system);
-      ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
+      ElectionService electionService = ElectionService.create(storeClient, watchService, materializer, authGate);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), layout.clusterId(),
           layout.memberId(), storeState.alarms(), walFsync);
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
-          storeClient, storeState.alarms());
+          storeClient, storeState.alarms(), authGate);
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
-          .service(Watch.name, WatchHandlerFactory.partial(watchService, Watch.name, materializer,
+          // etcd's authMaintenanceServer: a snapshot needs the root role.
+          .guard("/" + Maintenance.name + "/Snapshot", request -> {
+            try {
+              authGate.checkAdmin(UnaryGrpcHandler.callerOf(request, r -> null));
+              return null;
+            } catch (io.akkaetcd.errors.EtcdException e) {
+              return io.akkaetcd.grpc.GrpcStatus.of(e.error());
+            }
+          })
+          .service(Watch.name, WatchPowerApiHandlerFactory.partial(watchService, Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
           .service(Lease.name, LeaseHandlerFactory.partial(leaseService, Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
@@ -194,9 +204,9 @@ public final class EtcdServer implements AutoCloseable {
           .service(Auth.class, new AuthService(storeClient, authGate, passwords))
           .service(Maintenance.class, maintenance)
           .service(Cluster.class, new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
-              config.initialClusterToken()))
+              config.initialClusterToken(), authGate))
           .service(Lease.class, leaseService)
-          .service(Lock.class, LockService.create(storeClient, watchService, materializer))
+          .service(Lock.class, LockService.create(storeClient, watchService, materializer, authGate))
           .service(Election.class, electionService)
           .build(streaming, materializer, config.maxRequestBytes());
 

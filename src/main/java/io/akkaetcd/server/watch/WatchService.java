@@ -9,7 +9,14 @@ import akka.stream.BoundedSourceQueue;
 import akka.stream.Materializer;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
+import akka.grpc.javadsl.Metadata;
+import com.google.protobuf.ByteString;
 import io.akkaetcd.api.Watch;
+import io.akkaetcd.api.WatchPowerApi;
+import io.akkaetcd.auth.Caller;
+import io.akkaetcd.errors.EtcdError;
+import io.akkaetcd.errors.EtcdException;
+import io.akkaetcd.server.auth.AuthGate;
 import io.akkaetcd.api.WatchRequest;
 import io.akkaetcd.api.WatchResponse;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,24 +27,55 @@ import java.util.concurrent.atomic.AtomicLong;
  * away the response source is cancelled and the stream actor stops with all its watchers. A client that
  * only half-closes keeps its watches, as etcd keeps them.
  */
-public final class WatchService implements Watch {
+public final class WatchService implements Watch, WatchPowerApi {
   private final ActorSystem<?> system;
   private final Materializer materializer;
   private final WatchContext context;
   private final AtomicLong streams = new AtomicLong();
 
-  public WatchService(ActorSystem<?> system, WatchContext context) {
+  private final AuthGate auth;
+
+  /** {@code auth} null: every watch is allowed (a member's own watches, tests of the watch path alone). */
+  public WatchService(ActorSystem<?> system, WatchContext context, AuthGate auth) {
+    this.auth = auth;
     this.system = system;
     this.materializer = Materializer.matFromSystem(system);
     this.context = context;
   }
 
+  /** A client's stream: each create is checked for read permission on its range as it arrives, as etcd does. */
+  @Override
+  public Source<WatchResponse, NotUsed> watch(Source<WatchRequest, NotUsed> in, Metadata metadata) {
+    if (auth == null) {
+      return watch(in);
+    }
+    Caller caller = new Caller(metadata.getText("token").orElse(null), null);
+    return watch(in, create -> {
+      try {
+        ByteString key = create.getKey().isEmpty() ? ByteString.copyFrom(new byte[] {0}) : create.getKey();
+        auth.view().checkRead(auth.identify(caller), key, create.getRangeEnd());
+        return null;
+      } catch (EtcdException e) {
+        // etcd's recvLoop: these three keep their text, anything else reads "permission denied".
+        return switch (e.error()) {
+          case INVALID_AUTH_TOKEN, AUTH_OLD_REVISION, USER_EMPTY -> e.error().message;
+          default -> EtcdError.PERMISSION_DENIED.message;
+        };
+      }
+    });
+  }
+
+  /** The member's own watches (Lock, Election): no credentials to check. */
   @Override
   public Source<WatchResponse, NotUsed> watch(Source<WatchRequest, NotUsed> in) {
+    return watch(in, WatchStreamActor.Admission.ALL);
+  }
+
+  private Source<WatchResponse, NotUsed> watch(Source<WatchRequest, NotUsed> in, WatchStreamActor.Admission admission) {
     Pair<BoundedSourceQueue<WatchResponse>, Source<WatchResponse, NotUsed>> out =
         Source.<WatchResponse>queue(context.queueCapacity()).preMaterialize(materializer);
     ActorRef<WatchStreamActor.Command> stream = system.systemActorOf(
-        WatchStreamActor.create(out.first(), context), "watch-stream-" + streams.incrementAndGet(),
+        WatchStreamActor.create(out.first(), context, admission), "watch-stream-" + streams.incrementAndGet(),
         Props.empty());
     in.runWith(Sink.foreach(request -> stream.tell(new WatchStreamActor.Received(request))), materializer);
     return out.second().watchTermination((notUsed, done) -> {
