@@ -24,7 +24,8 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
  * etcd's {@code --auth-token} value: {@code simple}, or {@code jwt,pub-key=FILE,priv-key=FILE,
  * sign-method=ALG,ttl=DURATION} (auth/store.go decomposeOpts, auth/options.go). Keys are PEM files as
  * etcd reads them: PKCS#1, PKCS#8 or SEC1 private keys, a public key or a certificate; for HS* the
- * private key file's bytes are the secret. A bad value is refused with etcd's "auth: ..." texts.
+ * private key file's bytes are the secret (at least 32 bytes: the JWT library holds to RFC 7518, where
+ * etcd's accepts shorter ones). EdDSA is not offered, as etcd 3.4 does not offer it. A bad value is refused with etcd's "auth: ..." texts.
  */
 public final class TokenOptions {
   private TokenOptions() {}
