@@ -14,16 +14,28 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.Date;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.server.EtcdServer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three member processes with JWT tokens (RS256): a user with read on /app/ reads it at the leader and
- * at a follower with a token another member issued, cannot write it nor read /other; a revoke applied
- * through the log makes the same connection's token stale on every member ("revision of auth store is
- * old"), and the fresh token is denied; forged, expired and other-key tokens are refused; the auth
- * state survives a follower's kill -9 and restart.
+ * Three members (actor systems in one JVM over Artery) with JWT tokens (RS256): a user with read on
+ * /app/ reads it at the leader and at a follower with a token another member issued, cannot write it
+ * nor read /other; a revoke applied through the log makes the same connection's token stale on every
+ * member ("revision of auth store is old"), and the fresh token is denied; forged, expired and
+ * other-key tokens are refused; a follower restarted over its data dir enforces the same.
+ * ({@link AuthCrashTest} kills a member process with -9.)
  */
 class AuthClusterTest {
   private static final String DENIED = "PERMISSION_DENIED etcdserver: permission denied";
@@ -35,12 +47,12 @@ class AuthClusterTest {
         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n");
   }
 
-  private static int port(ProcessMember m) {
-    return Integer.parseInt(m.endpoint().substring(m.endpoint().lastIndexOf(':') + 1));
+  private static int port(EtcdServer m) {
+    return m.clientPort();
   }
 
-  private static Etcdctl.Result ctl(ProcessMember m, String... args) {
-    Etcdctl.Result r = Etcdctl.run(m.endpoint(), null, args);
+  private static Etcdctl.Result ctl(EtcdServer m, String... args) {
+    Etcdctl.Result r = Etcdctl.run("http://127.0.0.1:" + m.clientPort(), null, args);
     assertEquals(0, r.exitCode(), String.join(" ", args) + ": " + r);
     return r;
   }
@@ -66,10 +78,29 @@ class AuthClusterTest {
     pem(keys.resolve("jwt.pub"), "PUBLIC KEY", pair.getPublic().getEncoded());
     String jwt = "jwt,pub-key=" + keys.resolve("jwt.pub") + ",priv-key=" + keys.resolve("jwt.key")
         + ",sign-method=RS256,ttl=5m";
-    try (ProcessCluster cluster = new ProcessCluster(3, "--auth-token", jwt, "--bcrypt-cost", "4")) {
-      cluster.start();
-      List<ProcessMember> ms = cluster.members;
-      ProcessMember first = ms.get(0);
+    Path root = Files.createTempDirectory("akka-etcd-auth-cluster");
+    int[] peerPorts = {RealEtcd.freePort(), RealEtcd.freePort(), RealEtcd.freePort()};
+    String initialCluster = "infra0=http://127.0.0.1:" + peerPorts[0] + ",infra1=http://127.0.0.1:" + peerPorts[1]
+        + ",infra2=http://127.0.0.1:" + peerPorts[2];
+    List<Config> configs = new ArrayList<>();
+    List<EtcdServer> ms = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        Map<String, Object> s = new HashMap<>();
+        s.put("akka-etcd.name", "infra" + i);
+        s.put("akka-etcd.data-dir", root.resolve("infra" + i).toString());
+        s.put("akka-etcd.listen-client-urls", "http://127.0.0.1:0");
+        s.put("akka-etcd.listen-peer-urls", "http://127.0.0.1:" + peerPorts[i]);
+        s.put("akka-etcd.initial-advertise-peer-urls", "http://127.0.0.1:" + peerPorts[i]);
+        s.put("akka-etcd.initial-cluster", initialCluster);
+        s.put("akka-etcd.auth-token", jwt);
+        s.put("akka-etcd.bcrypt-cost", 4);
+        configs.add(ConfigFactory.parseMap(s).withFallback(ConfigFactory.load()));
+        ms.add(EtcdServer.start(MemberConfig.from(configs.get(i)), configs.get(i)));
+      }
+      CompletableFuture.allOf(ms.stream().map(m -> m.ready().toCompletableFuture())
+          .toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      EtcdServer first = ms.get(0);
       ctl(first, "user", "add", "root:rootpw");
       ctl(first, "role", "add", "app");
       ctl(first, "role", "grant-permission", "app", "--prefix", "read", "/app/");
@@ -79,11 +110,11 @@ class AuthClusterTest {
       ctl(first, "--user=root:rootpw", "put", "/app/x", "1");
       ctl(first, "--user=root:rootpw", "put", "/other", "o");
 
-      long leaderId = ProcessCluster.leaderSeenBy(first);
-      ProcessMember leader = null;
-      ProcessMember follower = null;
-      for (ProcessMember m : ms) {
-        if (ProcessCluster.memberIdOf(m) == leaderId) {
+      long leaderId = leaderSeenBy(first);
+      EtcdServer leader = null;
+      EtcdServer follower = null;
+      for (EtcdServer m : ms) {
+        if (m.memberId() == leaderId) {
           leader = m;
         } else if (follower == null) {
           follower = m;
@@ -120,11 +151,13 @@ class AuthClusterTest {
         }
       }
 
-      // kill -9 a follower: what it applied of the auth store comes back from its own disk.
+      // A follower restarted over its data dir has the auth store it applied.
       ctl(first, "--user=root:rootpw", "role", "grant-permission", "app", "--prefix", "read", "/app/");
-      follower.kill();
-      follower.launch();
-      follower.awaitReady();
+      int restarted = ms.indexOf(follower);
+      follower.close();
+      follower = EtcdServer.start(MemberConfig.from(configs.get(restarted)), configs.get(restarted));
+      ms.set(restarted, follower);
+      follower.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
       try (GrpcAuthClient again = new GrpcAuthClient(port(follower))) {
         String token = again.authenticate("alice", "apw");
         awaitAnswer("OK 1", () -> again.get(token, "/app/x"));
@@ -133,7 +166,21 @@ class AuthClusterTest {
             again.authenticateOutcome("alice", "wrong"));
       }
       assertEquals("alice\nroot", ctl(follower, "--user=root:rootpw", "user", "list").stdout().trim());
+    } finally {
+      for (EtcdServer m : ms) {
+        m.close();
+      }
+      try (Stream<Path> files = Files.walk(root)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
+  }
+
+  private static long leaderSeenBy(EtcdServer m) {
+    Etcdctl.Result r = Etcdctl.run("http://127.0.0.1:" + m.clientPort(), null, "endpoint", "status", "-w", "json");
+    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"leader\":(\\d+)").matcher(r.stdout());
+    assertTrue(matcher.find(), r.toString());
+    return Long.parseUnsignedLong(matcher.group(1));
   }
 
   private static String sign(KeyPair key, String user, long revision, long expiresAtMillis) throws Exception {
