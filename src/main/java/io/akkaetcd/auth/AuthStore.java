@@ -247,12 +247,16 @@ public final class AuthStore {
     commit();
   }
 
-  /** etcd 3.5's isValidPermissionRange: a key, and a range end after it (or "\0": from the key on). */
+  /**
+   * etcd 3.5's isValidPermissionRange: a key and a range end after it, or "\0" (from the key on); an
+   * empty key only with "\0" (every key, as etcd's TestCtlV3AuthFromKeyPerm grants it).
+   */
   static boolean isValidRange(ByteString key, ByteString rangeEnd) {
+    boolean fromKey = rangeEnd.size() == 1 && rangeEnd.byteAt(0) == 0;
     if (key.isEmpty()) {
-      return false;
+      return fromKey;
     }
-    if (rangeEnd.isEmpty() || (rangeEnd.size() == 1 && rangeEnd.byteAt(0) == 0)) {
+    if (rangeEnd.isEmpty() || fromKey) {
       return true;
     }
     return ByteString.unsignedLexicographicalComparator().compare(key, rangeEnd) < 0;

@@ -159,7 +159,9 @@ public final class EtcdServer implements AutoCloseable {
       Actors refs = actors.get(10, TimeUnit.SECONDS);
       StoreClient storeClient = new StoreClient(refs.raft(), refs.store(), pending, system.scheduler(), REQUEST_TIMEOUT);
       // Only the leader lets leases expire; its revokes go through the log like any write.
-      system.systemActorOf(LeaseExpiryActor.create(storeClient, leading::get, Duration.ofMillis(500)),
+      system.systemActorOf(LeaseExpiryActor.create(storeClient, leading::get, Duration.ofMillis(500),
+              () -> new io.akkaetcd.auth.AuthInfo(io.akkaetcd.auth.AuthView.ROOT,
+                  storeState.applier().auth().view().revision())),
           "lease-expiry", Props.empty());
       WatchContext watchContext = new WatchContext(refs.watchHub(), hubRevision,
           WatchSettings.from(akkaConfig, config.maxRequestBytes()), rev -> storeState.applier().header(rev));

@@ -142,6 +142,15 @@ class AuthStoreTest {
   }
 
   @Test
+  void everyKeyIsGrantedAsAnEmptyKeyFromKey() {
+    AuthStore s = enabledStore();
+    s.roleGrantPermission("app", perm(Permission.Type.WRITE, "", "\0"));
+    s.userGrantRole("alice", "app");
+    AuthView v = s.view();
+    v.checkWrite(new AuthInfo("alice", v.revision()), ByteString.copyFromUtf8("\u00ff\u00ff"), ByteString.EMPTY);
+  }
+
+  @Test
   void disabledAllowsEverything() {
     AuthStore s = new AuthStore(AuthStore.Persistence.NONE);
     s.view().checkWrite(AuthInfo.NONE, ByteString.copyFromUtf8("x"), ByteString.EMPTY);

@@ -6,6 +6,7 @@ import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.LeaseRevokeRequest;
 import io.akkaetcd.api.LeaseStatus;
 import io.akkaetcd.api.LeaseLeasesResponse;
+import io.akkaetcd.auth.AuthInfo;
 import io.akkaetcd.server.StoreClient;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -28,6 +29,15 @@ public final class LeaseExpiryActor {
   private LeaseExpiryActor() {}
 
   public static Behavior<Object> create(StoreClient store, Leadership leadership, Duration every) {
+    return create(store, leadership, every, () -> AuthInfo.NONE);
+  }
+
+  /**
+   * @param asRoot on whose behalf revokes are proposed: with auth on, etcd's lessor revokes as root
+   *     (its WithRoot), since a revoke needs write permission on every key of the lease
+   */
+  public static Behavior<Object> create(StoreClient store, Leadership leadership, Duration every,
+      java.util.function.Supplier<AuthInfo> asRoot) {
     return Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, every, every);
       return Behaviors.receiveMessage(msg -> {
@@ -38,16 +48,16 @@ public final class LeaseExpiryActor {
                     .forEach(id -> ids.addLeases(LeaseStatus.newBuilder().setID(id)));
                 return ids.build();
               })
-              .thenAccept(expired -> expired.getLeasesList().forEach(lease -> revoke(store, lease.getID())));
+              .thenAccept(expired -> expired.getLeasesList().forEach(lease -> revoke(store, lease.getID(), asRoot.get())));
         }
         return Behaviors.same();
       });
     });
   }
 
-  private static void revoke(StoreClient store, long id) {
+  private static void revoke(StoreClient store, long id, AuthInfo asRoot) {
     store.propose(InternalRaftRequest.newBuilder()
-            .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(id)).build())
+            .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(id)).build(), asRoot)
         .whenComplete((ok, failure) -> {
           if (failure != null) {
             log.debug("revoking expired lease {} failed: {}", Long.toHexString(id), failure.getMessage());
