@@ -9,6 +9,7 @@ import io.akkaetcd.config.LogConfig;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
+import io.akkaetcd.server.FailStop;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -59,7 +60,7 @@ public final class Main {
 
     EtcdServer server;
     try {
-      server = EtcdServer.start(member, config);
+      server = EtcdServer.start(member, config, FailStop.haltProcess());
     } catch (io.akkaetcd.server.auth.TokenOptions.InvalidOptions e) {
       log.error("failed to start: {}", e.getMessage());
       System.exit(1);

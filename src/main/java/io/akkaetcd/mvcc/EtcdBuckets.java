@@ -35,14 +35,10 @@ public final class EtcdBuckets {
 
   private EtcdBuckets() {}
 
-  /**
-   * @param alarmPrefix the one-byte prefix the member keeps its alarms under
-   * @param authBuckets writes etcd's auth, authRoles and authUsers buckets (they sort between alarm and key)
-   */
-  public static void export(Backend backend, byte alarmPrefix, java.util.function.Consumer<Sink> authBuckets,
-      Sink sink) {
-    sink.bucket("alarm");
-    backend.scan(new byte[] {alarmPrefix}, new byte[] {(byte) (alarmPrefix + 1)},
+  /** @param authBuckets writes etcd's auth, authRoles and authUsers buckets (they sort between alarm and key) */
+  public static void export(Backend backend, java.util.function.Consumer<Sink> authBuckets, Sink sink) {
+    sink.bucket(Schema.Bucket.ALARM.etcdName);
+    backend.scan(Schema.Bucket.ALARM.start(), Schema.Bucket.ALARM.end(),
         (k, v) -> sink.put(BackendLayout.withoutBucket(k), v));
     authBuckets.accept(sink);
     sink.bucket("key");

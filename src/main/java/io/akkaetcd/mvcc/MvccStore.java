@@ -179,6 +179,18 @@ public final class MvccStore {
     pending.putMeta(BackendLayout.META_CONSISTENT_INDEX, raftIndex);
   }
 
+  /**
+   * Puts {@code name} -> {@code value} in another bucket of the {@link Schema} (alarms, members, meta),
+   * in the pending batch: it reaches the backend with the consistent index of the entry being applied.
+   */
+  public void putInBucket(Schema.Bucket bucket, byte[] name, byte[] value) {
+    pending.putRaw(bucket.key(name), value);
+  }
+
+  public void deleteInBucket(Schema.Bucket bucket, byte[] name) {
+    pending.deleteRaw(bucket.key(name));
+  }
+
   /** Writes every pending change to the backend in one batch; with {@code sync}, durably. */
   public void commit(boolean sync) {
     if (metaDirty) {
@@ -218,18 +230,6 @@ public final class MvccStore {
     pending.deleteRaw(BackendLayout.leaseKey(id));
   }
 
-  /**
-   * Stages a pair of a bucket the store does not interpret (the auth buckets), written with the next
-   * commit: in the same batch as the consistent index of the entry that changed it.
-   */
-  public void stageBucketPut(byte[] key, byte[] value) {
-    pending.putRaw(key, value);
-  }
-
-  /** Stages the removal of a pair staged by {@link #stageBucketPut}. */
-  public void stageBucketDelete(byte[] key) {
-    pending.deleteRaw(key);
-  }
 
   /** Receives the events of every write revision, in revision order, as each write is applied. */
   public void onEvents(Consumer<List<Event>> sink) {

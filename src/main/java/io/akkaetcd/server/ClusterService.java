@@ -29,6 +29,7 @@ import io.akkaetcd.store.MemberDirectory;
 import java.time.Duration;
 import io.akkaetcd.auth.Caller;
 import io.akkaetcd.server.auth.AuthGate;
+import java.util.function.LongSupplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -44,12 +45,14 @@ public final class ClusterService implements Cluster {
   private final StoreClient store;
   private final Scheduler scheduler;
   private final ClusterLayout layout;
+  /** The stored cluster id (a member that joined learns it from the log). */
+  private final LongSupplier clusterId;
   private final MemberDirectory directory;
   private final String clusterToken;
   private final AuthGate auth;
 
   public ClusterService(ActorRef<RaftActor.Command> raft, StoreClient store, Scheduler scheduler,
-      ClusterLayout layout, MemberDirectory directory, String clusterToken, AuthGate auth) {
+      ClusterLayout layout, MemberDirectory directory, String clusterToken, LongSupplier clusterId, AuthGate auth) {
     this.auth = auth;
     this.raft = raft;
     this.store = store;
@@ -57,6 +60,7 @@ public final class ClusterService implements Cluster {
     this.layout = layout;
     this.directory = directory;
     this.clusterToken = clusterToken;
+    this.clusterId = clusterId;
   }
 
   @Override
@@ -178,7 +182,7 @@ public final class ClusterService implements Cluster {
   }
 
   private ResponseHeader header(RaftActor.RaftView view) {
-    return ResponseHeader.newBuilder().setClusterId(layout.clusterId()).setMemberId(layout.memberId())
+    return ResponseHeader.newBuilder().setClusterId(clusterId.getAsLong()).setMemberId(layout.memberId())
         .setRaftTerm(view.status().term()).build();
   }
 

@@ -8,14 +8,15 @@ import io.akkaetcd.auth.AuthView;
 import io.akkaetcd.mvcc.Backend;
 import io.akkaetcd.mvcc.EtcdBuckets;
 import io.akkaetcd.mvcc.MvccStore;
+import io.akkaetcd.mvcc.Schema;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * etcd's three auth buckets in this member's backend, each under a one-byte prefix, with etcd's
- * encodings so a bolt snapshot holds them as etcd does:
+ * etcd's three auth buckets in this member's backend ({@link Schema.Bucket#AUTH}, AUTH_ROLES,
+ * AUTH_USERS), with etcd's encodings so a bolt snapshot holds them as etcd does:
  *
  * <pre>
  *   'A' "authEnabled"  -> 1 byte (1 on, 0 off)            (etcd's "auth" bucket)
@@ -28,9 +29,6 @@ import java.util.List;
  * of the entry that made them, and a crash replays both or neither.
  */
 final class AuthBuckets implements AuthStore.Persistence {
-  private static final byte STATE = 'A';
-  private static final byte ROLES = 'R';
-  private static final byte USERS = 'U';
   private static final byte[] ENABLED = "authEnabled".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REVISION = "authRevision".getBytes(StandardCharsets.US_ASCII);
 
@@ -45,17 +43,17 @@ final class AuthBuckets implements AuthStore.Persistence {
     List<User> users = new ArrayList<>();
     List<Role> roles = new ArrayList<>();
     try {
-      for (byte[][] kv : scan(backend, USERS)) {
+      for (byte[][] kv : scan(backend, Schema.Bucket.AUTH_USERS)) {
         users.add(User.parseFrom(kv[1]));
       }
-      for (byte[][] kv : scan(backend, ROLES)) {
+      for (byte[][] kv : scan(backend, Schema.Bucket.AUTH_ROLES)) {
         roles.add(Role.parseFrom(kv[1]));
       }
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("corrupt auth record", e);
     }
-    byte[] enabled = backend.get(key(STATE, ENABLED));
-    byte[] revision = backend.get(key(STATE, REVISION));
+    byte[] enabled = backend.get(Schema.Bucket.AUTH.key(ENABLED));
+    byte[] revision = backend.get(Schema.Bucket.AUTH.key(REVISION));
     return new AuthStore(persistence, users, roles, enabled != null && enabled.length == 1 && enabled[0] == 1,
         revision == null ? 0 : ByteBuffer.wrap(revision).getLong());
   }
@@ -73,40 +71,33 @@ final class AuthBuckets implements AuthStore.Persistence {
 
   @Override
   public void putUser(User user) {
-    mvcc.stageBucketPut(key(USERS, user.getName().toByteArray()), user.toByteArray());
+    mvcc.putInBucket(Schema.Bucket.AUTH_USERS, user.getName().toByteArray(), user.toByteArray());
   }
 
   @Override
   public void deleteUser(String name) {
-    mvcc.stageBucketDelete(key(USERS, name.getBytes(StandardCharsets.UTF_8)));
+    mvcc.deleteInBucket(Schema.Bucket.AUTH_USERS, name.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
   public void putRole(Role role) {
-    mvcc.stageBucketPut(key(ROLES, role.getName().toByteArray()), role.toByteArray());
+    mvcc.putInBucket(Schema.Bucket.AUTH_ROLES, role.getName().toByteArray(), role.toByteArray());
   }
 
   @Override
   public void deleteRole(String name) {
-    mvcc.stageBucketDelete(key(ROLES, name.getBytes(StandardCharsets.UTF_8)));
+    mvcc.deleteInBucket(Schema.Bucket.AUTH_ROLES, name.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
   public void putState(boolean enabled, long revision) {
-    mvcc.stageBucketPut(key(STATE, ENABLED), new byte[] {(byte) (enabled ? 1 : 0)});
-    mvcc.stageBucketPut(key(STATE, REVISION), ByteBuffer.allocate(8).putLong(revision).array());
+    mvcc.putInBucket(Schema.Bucket.AUTH, ENABLED, new byte[] {(byte) (enabled ? 1 : 0)});
+    mvcc.putInBucket(Schema.Bucket.AUTH, REVISION, ByteBuffer.allocate(8).putLong(revision).array());
   }
 
-  private static List<byte[][]> scan(Backend backend, byte prefix) {
+  private static List<byte[][]> scan(Backend backend, Schema.Bucket bucket) {
     List<byte[][]> out = new ArrayList<>();
-    backend.scan(new byte[] {prefix}, new byte[] {(byte) (prefix + 1)}, (k, v) -> out.add(new byte[][] {k, v}));
+    backend.scan(bucket.start(), bucket.end(), (k, v) -> out.add(new byte[][] {k, v}));
     return out;
-  }
-
-  private static byte[] key(byte prefix, byte[] name) {
-    byte[] key = new byte[1 + name.length];
-    key[0] = prefix;
-    System.arraycopy(name, 0, key, 1, name.length);
-    return key;
   }
 }
