@@ -3,7 +3,6 @@ package io.akkaetcd.server;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import java.util.concurrent.CompletableFuture;
-import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
@@ -53,6 +52,7 @@ import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreState;
+import io.akkaetcd.tls.TransportSecurity;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,6 +103,7 @@ public final class EtcdServer implements AutoCloseable {
   /** As {@link #start(MemberConfig, Config)}, with what to do when the member must fail-stop. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig, FailStop failStop) throws Exception {
     ClusterLayout flags = ClusterLayout.of(config);
+    TransportSecurity security = TransportSecurity.prepare(config, akkaConfig);
     AuthSettings authSettings = AuthSettings.from(akkaConfig);
     // Before anything is opened: a bad --auth-token stops the member at once, as etcd.
     TokenProvider tokens = TokenOptions.provider(authSettings.tokenOptions(), authSettings.tokenTtlSeconds(),
@@ -134,7 +135,8 @@ public final class EtcdServer implements AutoCloseable {
         config.snapshotCount(), config.electionTimeoutMs(), walFsync,
         WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop);
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
-        PeerTransport.SYSTEM_NAME, layout.remotingConfig(config).withFallback(akkaConfig));
+        PeerTransport.SYSTEM_NAME, layout.peerTlsConfig(security.peer())
+        .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
     try {
       MemberGuardian.Started refs = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(system,
           MemberGuardian.GetStarted::new, Duration.ofSeconds(10), system.scheduler()).toCompletableFuture()
@@ -190,9 +192,8 @@ public final class EtcdServer implements AutoCloseable {
 
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {
-        bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
-            .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
-        log.info("serving client traffic insecurely; this is strongly discouraged! address={}", url);
+        bindings.add(ClientListener.bind(system, url, security.client(), handler)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
       }
       EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState);
       server.publish(storeClient, config);
