@@ -190,9 +190,6 @@ public final class EtcdFlags {
     notServed("30000", "proxy-refresh-interval");
     notServed("1000", "proxy-dial-timeout", "experimental-compaction-batch-limit");
     notServed("0", "proxy-read-timeout");
-    notServed("simple", "auth-token");
-    notServed("300", "auth-token-ttl");
-    notServed("10", "bcrypt-cost");
     notServed("map", "experimental-backend-bbolt-freelist-type");
     notServed("100ms", "experimental-warning-apply-duration");
   }

@@ -24,7 +24,8 @@ public final class StreamMetricsProxy {
     Map<String, String> streaming = new HashMap<>();
     for (Descriptors.MethodDescriptor rpc : ServiceReflection.describe(serviceInterface).getMethods()) {
       if (rpc.isServerStreaming()) {
-        streaming.put(ServiceReflection.javaMethod(serviceInterface, rpc).getName(),
+        // by name: a power-API interface's methods take the request metadata as a second argument
+        streaming.put(Character.toLowerCase(rpc.getName().charAt(0)) + rpc.getName().substring(1),
             ServiceReflection.fullMethodName(rpc) + (rpc.isClientStreaming() ? "|bidi_stream" : "|server_stream"));
       }
     }

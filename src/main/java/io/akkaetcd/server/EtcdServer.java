@@ -9,7 +9,15 @@ import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.stream.Materializer;
 import com.typesafe.config.Config;
+import io.akkaetcd.api.Auth;
 import io.akkaetcd.api.Cluster;
+import io.akkaetcd.auth.TokenProvider;
+import io.akkaetcd.server.auth.AuthGate;
+import io.akkaetcd.server.auth.AuthService;
+import io.akkaetcd.server.auth.AuthSettings;
+import io.akkaetcd.server.auth.Passwords;
+import io.akkaetcd.server.auth.SimpleTokens;
+import io.akkaetcd.server.auth.TokenOptions;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.KV;
 import io.akkaetcd.cluster.ClusterLayout;
@@ -31,7 +39,8 @@ import io.akkaetcd.api.Lease;
 import io.akkaetcd.api.LeaseHandlerFactory;
 import io.akkaetcd.api.Lock;
 import io.akkaetcd.api.Watch;
-import io.akkaetcd.api.WatchHandlerFactory;
+import io.akkaetcd.api.WatchPowerApi;
+import io.akkaetcd.api.WatchPowerApiHandlerFactory;
 import io.akkaetcd.grpc.StreamingGrpcHandlers;
 import io.akkaetcd.grpc.StreamMetricsProxy;
 import io.akkaetcd.lease.Lessor;
@@ -50,6 +59,7 @@ import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreState;
+import io.akkaetcd.tls.ClientCertificates;
 import io.akkaetcd.tls.TransportSecurity;
 import java.net.URI;
 import java.time.Duration;
@@ -103,6 +113,10 @@ public final class EtcdServer implements AutoCloseable {
   public static EtcdServer start(MemberConfig config, Config akkaConfig, FailStop failStop) throws Exception {
     ClusterLayout flags = ClusterLayout.of(config);
     TransportSecurity security = TransportSecurity.prepare(config, akkaConfig);
+    AuthSettings authSettings = AuthSettings.from(akkaConfig);
+    // Before anything is opened: a bad --auth-token stops the member at once, as etcd.
+    TokenProvider tokens = TokenOptions.provider(authSettings.tokenOptions(), authSettings.tokenTtlSeconds(),
+        System::currentTimeMillis);
     LevelDbBackend backend = LevelDbBackend.open(config.dataDir().resolve("member").resolve("kv"));
     RaftWal wal = RaftWal.open(config.dataDir().resolve("member").resolve("wal"));
     MemberIdentity identity = identity(backend, wal, flags, config);
@@ -121,7 +135,7 @@ public final class EtcdServer implements AutoCloseable {
       public LeaseApplier applier(Lessor lessor, io.akkaetcd.mvcc.MvccStore mvcc) {
         return new LeaseApplier(lessor, mvcc, clock);
       }
-    }, identity.clusterId(), identity.memberId(), directory);
+    }, identity.clusterId(), identity.memberId(), directory, tokens);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
     EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_VERSION, layout.memberId(),
         storeState::clusterId, config.quotaBackendBytes(), config.metrics().equals("extensive"));
@@ -140,21 +154,37 @@ public final class EtcdServer implements AutoCloseable {
           MemberGuardian.GetStarted::new, Duration.ofSeconds(10), system.scheduler()).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       StoreClient storeClient = refs.storeClient();
+      AuthGate authGate = new AuthGate(() -> storeState.applier().auth().view(), tokens, authSettings.clientCertAuth());
+      Passwords passwords = new Passwords(authSettings.bcryptCost(), 1);
+      if (tokens instanceof SimpleTokens simple) {
+        system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1), simple::sweep,
+            system.executionContext());
+      }
       SpaceQuota quota = new SpaceQuota(config.quotaBackendBytes(), storeState::dbSizeBytes, storeClient,
           layout.memberId());
-      LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota);
+      LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota, authGate);
       WatchService watchService = new WatchService(system, refs.watchStreams(),
-          WatchSettings.from(akkaConfig, config.maxRequestBytes()));
+          WatchSettings.from(akkaConfig, config.maxRequestBytes()), authGate);
 
       Materializer materializer = Materializer.matFromSystem(system);
-      ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
+      ElectionService electionService = ElectionService.create(storeClient, watchService, materializer, authGate);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), storeState::clusterId,
           layout.memberId(), storeState.alarms(), metrics,
           config.enablePprof());
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
-          storeClient, storeState.alarms(), storeState::clusterId);
+          storeClient, storeState.alarms(), storeState::clusterId, authGate);
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
-          .service(Watch.name, WatchHandlerFactory.partial(StreamMetricsProxy.instrument(Watch.class, watchService, metrics.grpc()), Watch.name, materializer,
+          // etcd's authMaintenanceServer: a snapshot needs the root role.
+          .guard("/" + Maintenance.name + "/Snapshot", request -> {
+            try {
+              authGate.checkAdmin(UnaryGrpcHandler.callerOf(request, r -> ClientCertificates.commonName(r).orElse(null)));
+              return null;
+            } catch (io.akkaetcd.errors.EtcdException e) {
+              return io.akkaetcd.grpc.GrpcStatus.of(e.error());
+            }
+          })
+          .service(Watch.name, WatchPowerApiHandlerFactory.partial(
+              StreamMetricsProxy.instrument(WatchPowerApi.class, watchService, metrics.grpc()), Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
           .service(Lease.name, LeaseHandlerFactory.partial(StreamMetricsProxy.instrument(Lease.class, leaseService, metrics.grpc()), Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
@@ -163,22 +193,27 @@ public final class EtcdServer implements AutoCloseable {
           .service(Maintenance.name, MaintenanceHandlerFactory.partial(StreamMetricsProxy.instrument(Maintenance.class, maintenance, metrics.grpc()), Maintenance.name,
               materializer, StreamingGrpcHandlers.errors(), system))
           .build(http);
-      KvService kv = new KvService(storeClient, config.maxTxnOps(), quota);
+      KvService kv = new KvService(storeClient, config.maxTxnOps(), quota, authGate);
+      AuthService auth = new AuthService(storeClient, authGate, passwords);
       ClusterService cluster = new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
-          config.initialClusterToken(), storeState::clusterId);
-      LockService lock = LockService.create(storeClient, watchService, materializer);
+          config.initialClusterToken(), storeState::clusterId, authGate);
+      LockService lock = LockService.create(storeClient, watchService, materializer, authGate);
       // The JSON gateway sees every request first: it claims /v3/, /v3beta/ and /v3alpha/ paths that are
       // not gRPC, and passes everything else to the gRPC front.
       Function<HttpRequest, CompletionStage<HttpResponse>> grpc = UnaryGrpcHandler.builder()
           .service(KV.class, kv)
+          .service(Auth.class, auth)
           .service(Maintenance.class, maintenance)
           .service(Cluster.class, cluster)
           .service(Lease.class, leaseService)
           .service(Lock.class, lock)
           .service(Election.class, electionService)
+          // etcd's CN auth: a client without a token is the user its verified certificate names
+          .certificateCommonName(r -> ClientCertificates.commonName(r).orElse(null))
           .build(streaming, materializer, config.maxRequestBytes(), metrics.grpc());
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(config.corsOrigins(), JsonGateway.builder()
           .service(KV.class, kv)
+          .service(Auth.class, auth)
           .service(Watch.class, watchService)
           .service(Maintenance.class, maintenance)
           .service(Cluster.class, cluster)

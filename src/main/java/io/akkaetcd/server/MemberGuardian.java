@@ -1,5 +1,7 @@
 package io.akkaetcd.server;
 
+import io.akkaetcd.auth.AuthInfo;
+import io.akkaetcd.auth.AuthView;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.ChildFailed;
@@ -90,7 +92,9 @@ public final class MemberGuardian {
       StoreClient storeClient = new StoreClient(raft, store, parts.pending(), ctx.getSystem().scheduler(),
           parts.requestTimeout());
       // Only the leader lets leases expire; its revokes go through the log like any write.
-      ctx.spawn(Behaviors.supervise(LeaseExpiryActor.create(raft, store, storeClient, parts.leaseExpiryInterval()))
+      ctx.spawn(Behaviors.supervise(LeaseExpiryActor.create(raft, store, storeClient, parts.leaseExpiryInterval(),
+          // With auth on, the leader revokes expired leases as root, as etcd's lessor does.
+          () -> new AuthInfo(AuthView.ROOT, parts.storeState().applier().auth().view().revision())))
           .onFailure(SupervisorStrategy.restart()), "lease-expiry");
       ActorRef<WatchStreams.Command> streams =
           ctx.spawn(WatchStreams.create(new WatchContext(hub, parts.watchSettings())), "watch-streams");

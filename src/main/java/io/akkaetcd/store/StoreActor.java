@@ -277,7 +277,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
     }
     CompletableFuture<Message> waiting = pending.write(request.getHeader().getID());
     try {
-      Message response = applier.apply(request);
+      Message response = applier.apply(request, entry.index());
       if (waiting != null) {
         answers.add(new Answer(waiting, response, null));
       }

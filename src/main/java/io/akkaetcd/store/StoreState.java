@@ -1,5 +1,7 @@
 package io.akkaetcd.store;
 
+import io.akkaetcd.auth.AuthStore;
+import io.akkaetcd.auth.TokenProvider;
 import io.akkaetcd.mvcc.Backend;
 import io.akkaetcd.mvcc.EtcdBuckets;
 import io.akkaetcd.storage.BoltWriter;
@@ -51,13 +53,22 @@ public final class StoreState {
   private volatile long clusterId;
   private final long memberId;
   private final MemberDirectory members;
-  private Applier applier;
+  private final TokenProvider tokens;
+  /** Replaced by a restore; read by services (auth view) from any thread. */
+  private volatile Applier applier;
   /** Written by the store actor only; read by the services (quota, Status) from any thread. */
   private volatile long dbSizeBytes;
   private volatile long dbSizeInUseBytes;
 
   /** {@code leases} null: no lease service (only lease 0 exists), as the KV-only tests need. */
   public StoreState(Backend backend, LeaseFactory leases, long clusterId, long memberId, MemberDirectory members) {
+    this(backend, leases, clusterId, memberId, members, TokenProvider.NONE);
+  }
+
+  /** @param tokens issues auth tokens as Authenticate entries apply */
+  public StoreState(Backend backend, LeaseFactory leases, long clusterId, long memberId, MemberDirectory members,
+      TokenProvider tokens) {
+    this.tokens = tokens;
     this.members = members;
     this.backend = backend;
     this.leases = leases;
@@ -71,11 +82,18 @@ public final class StoreState {
     members.load(backend);
     alarms.load(backend);
     if (leases == null) {
-      return new Applier(MvccStore.open(backend, LeaseHooks.NONE), clusterId, memberId, members, alarms, null);
+      MvccStore mvcc = MvccStore.open(backend, LeaseHooks.NONE);
+      return new Applier(mvcc, clusterId, memberId, members, alarms, null, loadAuth(mvcc), tokens);
     }
     Lessor lessor = leases.openLessor(backend);
     MvccStore mvcc = MvccStore.open(backend, lessor);
-    return new Applier(mvcc, clusterId, memberId, members, alarms, leases.applier(lessor, mvcc));
+    return new Applier(mvcc, clusterId, memberId, members, alarms, leases.applier(lessor, mvcc), loadAuth(mvcc),
+        tokens);
+  }
+
+  /** The auth store as the backend holds it; its changes are staged in {@code mvcc}'s batch. */
+  private AuthStore loadAuth(MvccStore mvcc) {
+    return AuthBuckets.load(backend, new AuthBuckets(mvcc));
   }
 
   public Applier applier() {
@@ -184,7 +202,7 @@ public final class StoreState {
   byte[] writeBoltSnapshot(Path file) {
     applier.mvcc().commit(true);
     try (BoltWriter bolt = BoltWriter.create(file)) {
-      EtcdBuckets.export(backend, bolt);
+      EtcdBuckets.export(backend, sink -> AuthBuckets.export(applier.auth().view(), sink), bolt);
       bolt.finish();
     }
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering (README, Design): the algorithms stay pure (STYLE.md, example 1): the MVCC, Raft,
- * watch and lease cores touch no Akka, gRPC, LevelDB, none of the shell's packages, no wall clock and
+ * watch, lease and auth cores touch no Akka, gRPC, LevelDB, none of the shell's packages, no wall clock and
  * no shared randomness, so they can be tested deterministically; and no two packages depend on each
  * other, so each layer can be read and changed from the bottom up.
  */
@@ -20,7 +20,8 @@ class PureCoreArchitectureTest {
       .importPackages("io.akkaetcd");
 
   private static final String[] CORES = {
-      "io.akkaetcd.mvcc..", "io.akkaetcd.raft..", "io.akkaetcd.watch..", "io.akkaetcd.lease.."};
+      "io.akkaetcd.mvcc..", "io.akkaetcd.raft..", "io.akkaetcd.watch..", "io.akkaetcd.lease..",
+      "io.akkaetcd.auth.."};
 
   /** The shell: actors, services, transport, storage engines, configuration. */
   private static final String[] SHELL = {
