@@ -184,7 +184,7 @@ public final class EtcdServer implements AutoCloseable {
             }
           })
           .service(Watch.name, WatchPowerApiHandlerFactory.partial(
-              StreamMetricsProxy.instrument(WatchPowerApi.class, watchService, metrics.grpc()), Watch.name, materializer,
+              StreamMetricsProxy.instrument(WatchPowerApi.class, Watch.class, watchService, metrics.grpc()), Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
           .service(Lease.name, LeaseHandlerFactory.partial(StreamMetricsProxy.instrument(Lease.class, leaseService, metrics.grpc()), Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
