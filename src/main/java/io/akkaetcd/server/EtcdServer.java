@@ -9,7 +9,13 @@ import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.stream.Materializer;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.Adapter;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.akkaetcd.wal.WalActor;
+import java.nio.file.Path;
+import java.util.Map;
 import io.akkaetcd.api.Cluster;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.KV;
@@ -48,9 +54,7 @@ import io.akkaetcd.store.WatchFeed;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.storage.LevelDbBackend;
-import io.akkaetcd.storage.RaftWal;
 import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
@@ -59,7 +63,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +78,9 @@ import org.slf4j.LoggerFactory;
 public final class EtcdServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdServer.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(7);
+  /** The Raft log's journal under member/ (see WalJournal); member/wal is the layout before it, migrated. */
+  static final String JOURNAL_DIR = "raft-journal";
+  static final String LEGACY_WAL_DIR = "wal";
 
   private record Actors(ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
       ActorRef<WatchFeed> watchHub) {}
@@ -84,10 +90,11 @@ public final class EtcdServer implements AutoCloseable {
   private final List<ServerBinding> bindings;
   private final ClusterLayout layout;
   private final CompletableFuture<Void> published = new CompletableFuture<>();
-  private volatile boolean closing;
+  private final AtomicBoolean closing;
 
   private EtcdServer(ActorSystem<Void> system, LevelDbBackend backend, List<ServerBinding> bindings,
-      ClusterLayout layout) {
+      ClusterLayout layout, AtomicBoolean closing) {
+    this.closing = closing;
     this.system = system;
     this.backend = backend;
     this.bindings = bindings;
@@ -96,10 +103,16 @@ public final class EtcdServer implements AutoCloseable {
 
   /** Starts the member and returns once its client listeners are bound; see {@link #ready()}. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig) throws Exception {
+    return start(config, akkaConfig, FailStop.EXIT);
+  }
+
+  /** As {@link #start(MemberConfig, Config)}, calling {@code failStop} if the WAL actor stops. */
+  public static EtcdServer start(MemberConfig config, Config akkaConfig, FailStop failStop) throws Exception {
     ClusterLayout layout = ClusterLayout.of(config);
-    LevelDbBackend backend = LevelDbBackend.open(config.dataDir().resolve("member").resolve("kv"));
-    RaftWal wal = RaftWal.open(config.dataDir().resolve("member").resolve("wal"));
-    RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState());
+    Path memberDir = config.dataDir().resolve("member");
+    LevelDbBackend backend = LevelDbBackend.open(memberDir.resolve("kv"));
+    Config journalDir = ConfigFactory.parseMap(Map.of("akka-etcd-wal-journal.dir", memberDir.resolve(JOURNAL_DIR).toString()));
+    AtomicBoolean closing = new AtomicBoolean();
     MemberDirectory directory = new MemberDirectory();
     LongSupplier clock = () -> System.nanoTime() / 1_000_000;
     StoreState storeState = new StoreState(backend, new StoreState.LeaseFactory() {
@@ -134,15 +147,23 @@ public final class EtcdServer implements AutoCloseable {
           peers.addPeer(m.getID(), m.getPeerURLsList().stream().map(URI::create).toList());
         }
       });
-      RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
-      ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(node, raftState.storage(), wal, store,
-          peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(),
+      akka.actor.ActorRef wal = Adapter.actorOf(ctx,
+          WalActor.props(memberDir.resolve(LEGACY_WAL_DIR)).withDispatcher("akka-etcd-wal-dispatcher"), "wal");
+      ctx.watch(Adapter.toTyped(wal));
+      ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(RaftBootstrap.start(layout, config), wal,
+          store, peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(),
           config.electionTimeoutMs(), leading, walFsync), "raft",
           DispatcherSelector.fromConfig("akka-etcd-raft-dispatcher"));
       ctx.spawn(PeerInbox.create(raft), PeerTransport.INBOX_NAME);
       actors.complete(new Actors(store, raft, hub));
-      return Behaviors.empty();
-    }), PeerTransport.SYSTEM_NAME, layout.remotingConfig(config).withFallback(akkaConfig));
+      return Behaviors.receive(Void.class)
+          .onSignal(Terminated.class, t -> {
+            // Only the WAL actor is watched: without it nothing can become durable.
+            if (!closing.get()) failStop.stop("the WAL actor stopped (journal failure, see above)");
+            return Behaviors.same();
+          })
+          .build();
+    }), PeerTransport.SYSTEM_NAME, journalDir.withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
     try {
       Actors refs = actors.get(10, TimeUnit.SECONDS);
       StoreClient storeClient = new StoreClient(refs.raft(), refs.store(), pending, system.scheduler(), REQUEST_TIMEOUT);
@@ -188,7 +209,7 @@ public final class EtcdServer implements AutoCloseable {
             .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
         log.info("serving client traffic insecurely; this is strongly discouraged! address={}", url);
       }
-      EtcdServer server = new EtcdServer(system, backend, bindings, layout);
+      EtcdServer server = new EtcdServer(system, backend, bindings, layout, closing);
       server.publish(storeClient, config);
       return server;
     } catch (Exception e) {
@@ -213,7 +234,7 @@ public final class EtcdServer implements AutoCloseable {
             Long.toHexString(layout.clusterId()));
         log.info("ready to serve client requests");
         published.complete(null);
-      } else if (!closing) {
+      } else if (!closing.get()) {
         system.scheduler().scheduleOnce(Duration.ofMillis(200), () -> publish(storeClient, config),
             system.executionContext());
       }
@@ -241,7 +262,7 @@ public final class EtcdServer implements AutoCloseable {
   /** Stops listening and the actors (the store flushes what it holds), then closes the backend. */
   @Override
   public void close() throws Exception {
-    closing = true;
+    closing.set(true);
     for (ServerBinding b : bindings) {
       b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
