@@ -11,7 +11,6 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import com.google.protobuf.ByteString;
 import io.akkaetcd.cluster.proto.PeerMessage;
 import io.akkaetcd.errors.EtcdError;
-import io.akkaetcd.metrics.Histogram;
 import io.akkaetcd.raft.Bootstrap;
 import io.akkaetcd.raft.ConfChange;
 import io.akkaetcd.raft.Configuration;
@@ -107,7 +106,6 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private final long snapshotCount;
   private final long electionTimeoutMillis;
   private final AtomicBoolean leading;
-  private final Histogram walFsync;
   private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
   private long appliedIndex;
   private long leaderId = RaftNode.NONE;
@@ -115,7 +113,6 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private boolean driveQueued;
   /** The Ready whose durable part the WAL actor is writing; no other Ready until it is saved and advanced. */
   private Ready inFlight;
-  private long inFlightSinceNanos;
   private TransferLeadership transfer;
   private int transferTicksLeft;
   private ProposeConfChange confChange;
@@ -124,7 +121,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   public static Behavior<Command> create(Start start, akka.actor.ActorRef wal,
       ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending,
       Duration tickInterval, long snapshotCount, long electionTimeoutMillis,
-      AtomicBoolean leading, Histogram walFsync) {
+      AtomicBoolean leading) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(STASH_CAPACITY, stash -> {
       wal.tell(new WalActor.Start(ctx.messageAdapter(WalActor.Recovered.class, WalRecovered::new)),
           akka.actor.ActorRef.noSender());
@@ -134,14 +131,14 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
             MemoryRaftStorage storage = r.recovered().storage();
             if (!r.recovered().empty() || start.bootstrapMembership() == null) {
               return running(ctx, timers, stash, start, storage, wal, saved, store, peers, pending, tickInterval,
-                  snapshotCount, electionTimeoutMillis, leading, walFsync);
+                  snapshotCount, electionTimeoutMillis, leading);
             }
             Bootstrap b = Bootstrap.of(start.bootstrapMembership());
             wal.tell(new WalActor.Save(null, b.entries(), b.hardState(), true, saved), akka.actor.ActorRef.noSender());
             MemoryRaftStorage bootstrapped = MemoryRaftStorage.bootstrapped(start.bootstrapMembership());
             return Behaviors.receive(Command.class)
                 .onMessageEquals(WalSaved.INSTANCE, () -> running(ctx, timers, stash, start, bootstrapped, wal, saved, store,
-                    peers, pending, tickInterval, snapshotCount, electionTimeoutMillis, leading, walFsync))
+                    peers, pending, tickInterval, snapshotCount, electionTimeoutMillis, leading))
                 .onAnyMessage(m -> stashWhileStarting(stash, m))
                 .build();
           })
@@ -160,19 +157,18 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       StashBuffer<Command> stash, Start start,
       MemoryRaftStorage storage, akka.actor.ActorRef wal, ActorRef<WalActor.Saved> saved,
       ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending, Duration tickInterval,
-      long snapshotCount, long electionTimeoutMillis, AtomicBoolean leading, Histogram walFsync) {
+      long snapshotCount, long electionTimeoutMillis, AtomicBoolean leading) {
     RaftNode node = new RaftNode(start.raftConfig(), storage, new SplittableRandom());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval);
     return stash.unstashAll(new RaftActor(ctx, node, storage, wal, saved, store, peers, pending, snapshotCount,
-        electionTimeoutMillis, leading, walFsync));
+        electionTimeoutMillis, leading));
   }
 
   private RaftActor(ActorContext<Command> ctx, RaftNode node, MemoryRaftStorage storage,
       akka.actor.ActorRef wal, ActorRef<WalActor.Saved> savedAdapter, ActorRef<StoreActor.Command> store,
       PeerTransport peers, PendingRequests pending, long snapshotCount, long electionTimeoutMillis,
-      AtomicBoolean leading, Histogram walFsync) {
+      AtomicBoolean leading) {
     super(ctx);
-    this.walFsync = walFsync;
     this.electionTimeoutMillis = electionTimeoutMillis;
     this.leading = leading;
     this.node = node;
@@ -287,7 +283,6 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       if (rd.sendBeforePersist()) send(rd.messages());
       if (rd.mustSync()) {
         inFlight = rd;
-        inFlightSinceNanos = System.nanoTime();
         wal.tell(new WalActor.Save(rd.snapshot(), rd.entries(), rd.hardState(), true, savedAdapter),
             akka.actor.ActorRef.noSender());
         return this;
@@ -305,7 +300,6 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private Behavior<Command> onWalSaved() {
     Ready rd = inFlight;
     inFlight = null;
-    walFsync.observeNanos(System.nanoTime() - inFlightSinceNanos);
     persisted(rd);
     finish(rd);
     return drive();

@@ -48,6 +48,13 @@ public final class Histogram {
     sum.add(seconds);
   }
 
+  /** How many observations so far. */
+  public long count() {
+    long n = 0;
+    for (int i = 0; i < buckets.length(); i++) n += buckets.get(i);
+    return n;
+  }
+
   /** Appends the text exposition: HELP, TYPE, cumulative buckets, sum and count. */
   public void render(StringBuilder out) {
     out.append("# HELP ").append(name).append(' ').append(help).append('\n');

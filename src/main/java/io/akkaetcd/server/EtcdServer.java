@@ -14,6 +14,7 @@ import akka.actor.typed.javadsl.Adapter;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.akkaetcd.wal.WalActor;
+import io.akkaetcd.wal.WalMetrics;
 import java.nio.file.Path;
 import java.util.Map;
 import io.akkaetcd.api.Cluster;
@@ -28,7 +29,6 @@ import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.cluster.PeerTransport;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.MemberConfig;
-import io.akkaetcd.metrics.Histogram;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
 import akka.actor.typed.Props;
 import io.akkaetcd.api.Election;
@@ -129,7 +129,6 @@ public final class EtcdServer implements AutoCloseable {
     }, layout.clusterId(), layout.memberId(), directory);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
     AtomicBoolean leading = new AtomicBoolean();
-    Histogram walFsync = Histogram.walFsync();
 
     CompletableFuture<Actors> actors = new CompletableFuture<>();
     CompletableFuture<ActorRef<StoreActor.Command>> storeRef = new CompletableFuture<>();
@@ -152,7 +151,7 @@ public final class EtcdServer implements AutoCloseable {
       ctx.watch(Adapter.toTyped(wal));
       ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(RaftBootstrap.start(layout, config), wal,
           store, peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(),
-          config.electionTimeoutMs(), leading, walFsync), "raft",
+          config.electionTimeoutMs(), leading), "raft",
           DispatcherSelector.fromConfig("akka-etcd-raft-dispatcher"));
       ctx.spawn(PeerInbox.create(raft), PeerTransport.INBOX_NAME);
       actors.complete(new Actors(store, raft, hub));
@@ -180,7 +179,8 @@ public final class EtcdServer implements AutoCloseable {
       Materializer materializer = Materializer.matFromSystem(system);
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), layout.clusterId(),
-          layout.memberId(), storeState.alarms(), walFsync);
+          layout.memberId(), storeState.alarms(),
+          WalMetrics.get(Adapter.toClassic(system)).fsyncDuration());
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
           storeClient, storeState.alarms());
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
@@ -249,6 +249,11 @@ public final class EtcdServer implements AutoCloseable {
   /** The port the first client listener is bound to (useful with port 0). */
   public int clientPort() {
     return bindings.get(0).localAddress().getPort();
+  }
+
+  /** The member's actor system, for tests that reach its extensions (e.g. a persistence testkit). */
+  public ActorSystem<Void> actorSystem() {
+    return system;
   }
 
   public long memberId() {

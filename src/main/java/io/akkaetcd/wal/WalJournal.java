@@ -7,6 +7,7 @@ import akka.persistence.journal.japi.AsyncWriteJournal;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import com.typesafe.config.Config;
+import io.akkaetcd.metrics.Histogram;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -52,6 +53,7 @@ public final class WalJournal extends AsyncWriteJournal {
   private final Path dir;
   private final DB db;
   private final Serialization serialization;
+  private final Histogram fsyncDuration;
 
   public WalJournal(Config config) throws IOException {
     String configured = config.getString("dir");
@@ -60,6 +62,7 @@ public final class WalJournal extends AsyncWriteJournal {
     Files.createDirectories(dir);
     this.db = JniDBFactory.factory.open(dir.toFile(), new Options().createIfMissing(true));
     this.serialization = SerializationExtension.get(context().system());
+    this.fsyncDuration = WalMetrics.get(context().system()).fsyncDuration();
   }
 
   @Override
@@ -96,7 +99,13 @@ public final class WalJournal extends AsyncWriteJournal {
       }
       if (!highest.isEmpty()) {
         highest.forEach((pid, seq) -> batch.put(key('h', pid), longBytes(seq)));
-        db.write(batch, sync ? SYNC : NO_SYNC);
+        if (sync) {
+          long start = System.nanoTime();
+          db.write(batch, SYNC);
+          fsyncDuration.observeNanos(System.nanoTime() - start);
+        } else {
+          db.write(batch, NO_SYNC);
+        }
       }
     } catch (IOException | RuntimeException e) {
       return Futures.failed(new IOException("WAL journal " + dir + ": write failed", e));
