@@ -41,10 +41,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       {@link WalActor.Save}, and go on stepping messages and proposals while it is written (they group into
  *       the next Ready, so many proposals share one fsync); a hard state whose only change is the commit index
  *       is handed over without waiting, written lazily, as etcd does;</li>
- *   <li>once the WAL actor reports it durable ({@link WalActor.Saved}), send the messages (a steady leader sends
- *       its appends before its own write, so the followers' fsyncs overlap the leader's; it counts its own entries
- *       toward commitment only at advance, that is once durable);</li>
- *   <li>then hand committed entries and ready reads to the {@link StoreActor} (which applies them in order);</li>
+ *   <li>meanwhile hand committed entries and ready reads to the {@link StoreActor} (which applies them in
+ *       order): committed means durable on a quorum already, so etcd applies them while the same Ready's
+ *       entries are written, and so does this actor;</li>
+ *   <li>once the WAL actor reports the write durable ({@link WalActor.Saved}), send the messages (a steady leader
+ *       sends its appends before its own write, so the followers' fsyncs overlap the leader's; it counts its own
+ *       entries toward commitment only at advance, that is once durable);</li>
  *   <li>then advance, and take the next Ready.</li>
  * </ol>
  * One write is in flight at a time (the core wants advance before the next Ready), which is etcd-io/raft's
@@ -281,6 +283,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     while (inFlight == null && node.hasReady()) {
       Ready rd = node.ready();
       if (rd.sendBeforePersist()) send(rd.messages());
+      apply(rd);
       if (rd.mustSync()) {
         inFlight = rd;
         wal.tell(new WalActor.Save(rd.snapshot(), rd.entries(), rd.hardState(), true, savedAdapter),
@@ -329,8 +332,11 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     }
   }
 
-  private void finish(Ready rd) {
-    if (!rd.sendBeforePersist()) send(rd.messages());
+  /**
+   * Committed entries are already durable on a quorum, so they are applied while this Ready's own entries are
+   * still being written (etcd's raft loop does the same); reads ready with them are served after them.
+   */
+  private void apply(Ready rd) {
     List<LogEntry> committed = rd.committedEntries();
     if (rd.hardState() != null) {
       pending.committed(rd.hardState().commit());
@@ -341,6 +347,10 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         appliedIndex = committed.get(committed.size() - 1).index();
       }
     }
+  }
+
+  private void finish(Ready rd) {
+    if (!rd.sendBeforePersist()) send(rd.messages());
     if (rd.softState() != null) {
       onLeaderChange(rd.softState().leaderId(), rd.softState().role());
     }
