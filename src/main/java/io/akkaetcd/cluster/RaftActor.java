@@ -13,6 +13,7 @@ import io.akkaetcd.cluster.proto.PeerMessage;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.raft.Bootstrap;
 import io.akkaetcd.raft.ConfChange;
+import io.akkaetcd.raft.HardState;
 import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.raft.InstallSnapshotRequest;
 import io.akkaetcd.raft.LogEntry;
@@ -40,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>hand entries, hard state and any received snapshot's metadata to the {@link WalActor} as one
  *       {@link WalActor.Save}, and go on stepping messages and proposals while it is written (they group into
  *       the next Ready, so many proposals share one fsync); a hard state whose only change is the commit index
- *       is handed over without waiting, written lazily, as etcd does;</li>
+ *       need not be durable: it goes with the next write, or unsynced at the next tick;</li>
  *   <li>meanwhile hand committed entries and ready reads to the {@link StoreActor} (which applies them in
  *       order): committed means durable on a quorum already, so etcd applies them while the same Ready's
  *       entries are written, and so does this actor;</li>
@@ -115,6 +116,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private boolean driveQueued;
   /** The Ready whose durable part the WAL actor is writing; no other Ready until it is saved and advanced. */
   private Ready inFlight;
+  /** A hard state that changed only its commit index, not yet handed to the WAL actor. */
+  private HardState unwrittenCommit;
   private TransferLeadership transfer;
   private int transferTicksLeft;
   private ProposeConfChange confChange;
@@ -207,6 +210,10 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   private Behavior<Command> onTick() {
     node.tick();
+    if (unwrittenCommit != null && inFlight == null) {
+      wal.tell(new WalActor.Save(null, List.of(), unwrittenCommit, false, null), akka.actor.ActorRef.noSender());
+      unwrittenCommit = null;
+    }
     if (transfer != null && --transferTicksLeft <= 0) {
       transfer.replyTo().tell(false);
       transfer = null;
@@ -286,13 +293,16 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       apply(rd);
       if (rd.mustSync()) {
         inFlight = rd;
-        wal.tell(new WalActor.Save(rd.snapshot(), rd.entries(), rd.hardState(), true, savedAdapter),
+        HardState hs = rd.hardState() != null ? rd.hardState() : unwrittenCommit;
+        unwrittenCommit = null;
+        wal.tell(new WalActor.Save(rd.snapshot(), rd.entries(), hs, true, savedAdapter),
             akka.actor.ActorRef.noSender());
         return this;
       }
       if (rd.hardState() != null) {
-        // Only the commit index moved: etcd writes that without waiting for the disk.
-        wal.tell(new WalActor.Save(null, List.of(), rd.hardState(), false, null), akka.actor.ActorRef.noSender());
+        // Only the commit index moved: it need not be durable (a restarted member learns it again), so it
+        // goes with the next write, or unsynced at the next tick if none comes (etcd writes it unsynced).
+        unwrittenCommit = rd.hardState();
         storage.setHardState(rd.hardState());
       }
       finish(rd);
