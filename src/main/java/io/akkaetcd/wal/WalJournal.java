@@ -60,7 +60,12 @@ public final class WalJournal extends AsyncWriteJournal {
     if (configured.isEmpty()) throw new IllegalArgumentException("akka-etcd.wal-journal.dir is not set");
     this.dir = Path.of(configured);
     Files.createDirectories(dir);
-    this.db = JniDBFactory.factory.open(dir.toFile(), new Options().createIfMissing(true));
+    // Paranoid: LevelDB otherwise drops a corrupt record of its own log at open, silently losing acknowledged writes.
+    try {
+      this.db = JniDBFactory.factory.open(dir.toFile(), new Options().createIfMissing(true).paranoidChecks(true));
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("WAL journal " + dir + ": cannot open: " + e.getMessage(), e);
+    }
     this.serialization = SerializationExtension.get(context().system());
     this.fsyncDuration = WalMetrics.get(context().system()).fsyncDuration();
   }
