@@ -32,7 +32,6 @@ import io.akkaetcd.wal.WalActor;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Drives one member's {@link RaftNode}: a timer ticks it, peers' messages and local proposals step it,
@@ -80,7 +79,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   public record RenewLease(long leaseId) implements Command {}
 
   /** What Maintenance.Status reports of Raft. */
-  public record RaftView(RaftStatus status, long appliedIndex) {}
+  public record RaftView(RaftStatus status, long appliedIndex, long leaderChanges) {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -108,10 +107,12 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private final PendingRequests pending;
   private final long snapshotCount;
   private final long electionTimeoutMillis;
-  private final AtomicBoolean leading;
   private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
   private long appliedIndex;
   private long leaderId = RaftNode.NONE;
+  /** Times a leader (not none) was seen that differs from the one before: etcd_server_leader_changes_seen_total. */
+  private long leaderChanges;
+  private boolean leading;
   private boolean checkpointing;
   private boolean driveQueued;
   /** The Ready whose durable part the WAL actor is writing; no other Ready until it is saved and advanced. */
@@ -125,8 +126,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   public static Behavior<Command> create(Start start, akka.actor.ActorRef wal,
       ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending,
-      Duration tickInterval, long snapshotCount, long electionTimeoutMillis,
-      AtomicBoolean leading) {
+      Duration tickInterval, long snapshotCount, long electionTimeoutMillis) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(STASH_CAPACITY, stash -> {
       wal.tell(new WalActor.Start(ctx.messageAdapter(WalActor.Recovered.class, WalRecovered::new)),
           akka.actor.ActorRef.noSender());
@@ -136,14 +136,14 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
             MemoryRaftStorage storage = r.recovered().storage();
             if (!r.recovered().empty() || start.bootstrapMembership() == null) {
               return running(ctx, timers, stash, start, storage, wal, saved, store, peers, pending, tickInterval,
-                  snapshotCount, electionTimeoutMillis, leading);
+                  snapshotCount, electionTimeoutMillis);
             }
             Bootstrap b = Bootstrap.of(start.bootstrapMembership());
             wal.tell(new WalActor.Save(null, b.entries(), b.hardState(), true, saved), akka.actor.ActorRef.noSender());
             MemoryRaftStorage bootstrapped = MemoryRaftStorage.bootstrapped(start.bootstrapMembership());
             return Behaviors.receive(Command.class)
                 .onMessageEquals(WalSaved.INSTANCE, () -> running(ctx, timers, stash, start, bootstrapped, wal, saved, store,
-                    peers, pending, tickInterval, snapshotCount, electionTimeoutMillis, leading))
+                    peers, pending, tickInterval, snapshotCount, electionTimeoutMillis))
                 .onAnyMessage(m -> stashWhileStarting(stash, m))
                 .build();
           })
@@ -162,20 +162,18 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       StashBuffer<Command> stash, Start start,
       MemoryRaftStorage storage, akka.actor.ActorRef wal, ActorRef<WalActor.Saved> saved,
       ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending, Duration tickInterval,
-      long snapshotCount, long electionTimeoutMillis, AtomicBoolean leading) {
+      long snapshotCount, long electionTimeoutMillis) {
     RaftNode node = new RaftNode(start.raftConfig(), storage, new SplittableRandom());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval);
     return stash.unstashAll(new RaftActor(ctx, node, storage, wal, saved, store, peers, pending, snapshotCount,
-        electionTimeoutMillis, leading));
+        electionTimeoutMillis));
   }
 
   private RaftActor(ActorContext<Command> ctx, RaftNode node, MemoryRaftStorage storage,
       akka.actor.ActorRef wal, ActorRef<WalActor.Saved> savedAdapter, ActorRef<StoreActor.Command> store,
-      PeerTransport peers, PendingRequests pending, long snapshotCount, long electionTimeoutMillis,
-      AtomicBoolean leading) {
+      PeerTransport peers, PendingRequests pending, long snapshotCount, long electionTimeoutMillis) {
     super(ctx);
     this.electionTimeoutMillis = electionTimeoutMillis;
-    this.leading = leading;
     this.node = node;
     this.storage = storage;
     this.wal = wal;
@@ -382,8 +380,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   }
 
   private void renewAtStore(long leaseId) {
-    store.tell(new StoreActor.Query(applier -> applier.leases().renew(leaseId),
-        getContext().getSystem().ignoreRef()));
+    store.tell(new StoreActor.RenewLease(leaseId, getContext().getSystem().ignoreRef()));
   }
 
   private boolean inEffect(ConfChange cc) {
@@ -415,9 +412,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   private void onLeaderChange(long newLeader, Role role) {
     boolean isLeader = role == Role.LEADER;
-    if (isLeader != leading.get()) {
+    if (isLeader != leading) {
       // A new leader's lessor extends every lease by an election timeout, as etcd's does.
-      leading.set(isLeader);
+      leading = isLeader;
       store.tell(new StoreActor.LeadershipChanged(isLeader, electionTimeoutMillis));
     }
     if (newLeader != leaderId) {
@@ -426,6 +423,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       if (leaderId != RaftNode.NONE) {
         // The core drops reads pending at the old leader; fail them so clients retry at once.
         pending.failAllReads(EtcdError.LEADER_CHANGED.exception());
+      }
+      if (newLeader != RaftNode.NONE) {
+        leaderChanges++;
       }
       leaderId = newLeader;
     }
@@ -476,7 +476,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    get.replyTo().tell(new RaftView(node.status(), appliedIndex));
+    get.replyTo().tell(new RaftView(node.status(), appliedIndex, leaderChanges));
     return this;
   }
 

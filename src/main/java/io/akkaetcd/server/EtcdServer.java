@@ -1,22 +1,15 @@
 package io.akkaetcd.server;
 
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.DispatcherSelector;
-import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.AskPattern;
+import java.util.concurrent.CompletableFuture;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.stream.Materializer;
-import akka.actor.typed.Terminated;
-import akka.actor.typed.javadsl.Adapter;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.akkaetcd.wal.WalActor;
-import io.akkaetcd.wal.WalMetrics;
-import java.nio.file.Path;
-import java.util.Map;
 import io.akkaetcd.api.Cluster;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.KV;
@@ -25,12 +18,14 @@ import io.akkaetcd.cluster.RaftBootstrap;
 import io.akkaetcd.api.Maintenance;
 import io.akkaetcd.api.MaintenanceHandlerFactory;
 import io.akkaetcd.api.Member;
-import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.cluster.PeerTransport;
-import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.metrics.EtcdMetrics;
+import io.akkaetcd.metrics.Histogram;
+import io.akkaetcd.config.Version;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
-import akka.actor.typed.Props;
+import io.akkaetcd.gateway.CorsAccessControl;
+import io.akkaetcd.gateway.JsonGateway;
 import io.akkaetcd.api.Election;
 import io.akkaetcd.api.ElectionHandlerFactory;
 import io.akkaetcd.api.Lease;
@@ -39,31 +34,30 @@ import io.akkaetcd.api.Lock;
 import io.akkaetcd.api.Watch;
 import io.akkaetcd.api.WatchHandlerFactory;
 import io.akkaetcd.grpc.StreamingGrpcHandlers;
+import io.akkaetcd.grpc.StreamMetricsProxy;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.server.concurrency.ElectionService;
 import io.akkaetcd.server.concurrency.LockService;
-import io.akkaetcd.server.lease.LeaseExpiryActor;
 import io.akkaetcd.server.lease.LeaseService;
 import io.akkaetcd.server.lease.LeaseWiring;
-import io.akkaetcd.server.watch.WatchContext;
-import io.akkaetcd.server.watch.WatchHub;
 import io.akkaetcd.server.watch.WatchService;
 import io.akkaetcd.server.watch.WatchSettings;
 import io.akkaetcd.store.LeaseApplier;
-import io.akkaetcd.store.WatchFeed;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import io.akkaetcd.storage.LevelDbBackend;
 import io.akkaetcd.store.MemberDirectory;
+import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.PendingRequests;
-import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreState;
+import io.akkaetcd.tls.TransportSecurity;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -82,37 +76,45 @@ public final class EtcdServer implements AutoCloseable {
   static final String JOURNAL_DIR = "raft-journal";
   static final String LEGACY_WAL_DIR = "wal";
 
-  private record Actors(ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      ActorRef<WatchFeed> watchHub) {}
-
-  private final ActorSystem<Void> system;
+  private final ActorSystem<?> system;
   private final LevelDbBackend backend;
   private final List<ServerBinding> bindings;
   private final ClusterLayout layout;
+  private final StoreState storeState;
   private final CompletableFuture<Void> published = new CompletableFuture<>();
-  private final AtomicBoolean closing;
+  private volatile boolean closing;
 
-  private EtcdServer(ActorSystem<Void> system, LevelDbBackend backend, List<ServerBinding> bindings,
-      ClusterLayout layout, AtomicBoolean closing) {
-    this.closing = closing;
+  private EtcdServer(ActorSystem<?> system, LevelDbBackend backend, List<ServerBinding> bindings,
+      ClusterLayout layout, StoreState storeState) {
     this.system = system;
     this.backend = backend;
     this.bindings = bindings;
     this.layout = layout;
+    this.storeState = storeState;
   }
 
-  /** Starts the member and returns once its client listeners are bound; see {@link #ready()}. */
+  /**
+   * Starts the member and returns once its client listeners are bound; see {@link #ready()}. If the
+   * store, the Raft actor or the watch hub fails, the member's actor system stops (nothing more is
+   * answered) and this JVM keeps running: what embeds members in-process (tests) uses this.
+   */
   public static EtcdServer start(MemberConfig config, Config akkaConfig) throws Exception {
-    return start(config, akkaConfig, FailStop.EXIT);
+    return start(config, akkaConfig, (what, cause) ->
+        log.error("fail-stop: {} failed; the member stops serving", what, cause));
   }
 
-  /** As {@link #start(MemberConfig, Config)}, calling {@code failStop} if the WAL actor stops. */
+  /** As {@link #start(MemberConfig, Config)}, with what to do when the member must fail-stop. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig, FailStop failStop) throws Exception {
-    ClusterLayout layout = ClusterLayout.of(config);
+    ClusterLayout flags = ClusterLayout.of(config);
+    TransportSecurity security = TransportSecurity.prepare(config, akkaConfig);
     Path memberDir = config.dataDir().resolve("member");
+    boolean logOnDisk = Files.isDirectory(memberDir.resolve(JOURNAL_DIR))
+        || Files.isDirectory(memberDir.resolve(LEGACY_WAL_DIR));
     LevelDbBackend backend = LevelDbBackend.open(memberDir.resolve("kv"));
-    Config journalDir = ConfigFactory.parseMap(Map.of("akka-etcd-wal-journal.dir", memberDir.resolve(JOURNAL_DIR).toString()));
-    AtomicBoolean closing = new AtomicBoolean();
+    MemberIdentity identity = identity(backend, logOnDisk, flags, config);
+    ClusterLayout layout = flags.withIdentity(identity.memberId(), identity.clusterId());
+    Config journalDir = ConfigFactory.parseMap(Map.of("akka-etcd-wal-journal.dir",
+        memberDir.resolve(JOURNAL_DIR).toString()));
     MemberDirectory directory = new MemberDirectory();
     LongSupplier clock = () -> System.nanoTime() / 1_000_000;
     StoreState storeState = new StoreState(backend, new StoreState.LeaseFactory() {
@@ -126,90 +128,83 @@ public final class EtcdServer implements AutoCloseable {
       public LeaseApplier applier(Lessor lessor, io.akkaetcd.mvcc.MvccStore mvcc) {
         return new LeaseApplier(lessor, mvcc, clock);
       }
-    }, layout.clusterId(), layout.memberId(), directory);
+    }, identity.clusterId(), identity.memberId(), directory);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
-    AtomicBoolean leading = new AtomicBoolean();
-
-    CompletableFuture<Actors> actors = new CompletableFuture<>();
-    CompletableFuture<ActorRef<StoreActor.Command>> storeRef = new CompletableFuture<>();
-    AtomicLong hubRevision = new AtomicLong(storeState.applier().mvcc().currentRevision());
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-      ActorRef<WatchFeed> hub = ctx.spawn(WatchHub.create(storeRef::join, hubRevision), "watch-hub");
-      ActorRef<StoreActor.Command> store = ctx.spawn(StoreActor.create(storeState, pending, hub), "store",
-          DispatcherSelector.blocking());
-      storeRef.complete(store);
-      PeerTransport peers = new PeerTransport(ctx.getSystem().classicSystem());
-      layout.peers().forEach(peers::addPeer);
-      // Members added later become reachable once their URLs are applied through Raft.
-      directory.onMember(m -> {
-        if (m.getID() != layout.memberId() && m.getPeerURLsCount() > 0) {
-          peers.addPeer(m.getID(), m.getPeerURLsList().stream().map(URI::create).toList());
-        }
-      });
-      akka.actor.ActorRef wal = Adapter.actorOf(ctx,
-          WalActor.props(memberDir.resolve(LEGACY_WAL_DIR)).withDispatcher("akka-etcd-wal-dispatcher"), "wal");
-      ctx.watch(Adapter.toTyped(wal));
-      ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(RaftBootstrap.start(layout, config), wal,
-          store, peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(),
-          config.electionTimeoutMs(), leading), "raft",
-          DispatcherSelector.fromConfig("akka-etcd-raft-dispatcher"));
-      ctx.spawn(PeerInbox.create(raft), PeerTransport.INBOX_NAME);
-      actors.complete(new Actors(store, raft, hub));
-      return Behaviors.receive(Void.class)
-          .onSignal(Terminated.class, t -> {
-            // Only the WAL actor is watched: without it nothing can become durable.
-            if (!closing.get()) failStop.stop("the WAL actor stopped (journal failure, see above)");
-            return Behaviors.same();
-          })
-          .build();
-    }), PeerTransport.SYSTEM_NAME, journalDir.withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
+    EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_VERSION, layout.memberId(),
+        storeState::clusterId, config.quotaBackendBytes(), config.metrics().equals("extensive"));
+    Histogram walFsync = metrics.walFsync();
+    metrics.registerProposals(pending::failedProposals, pending::pendingProposals);
+    MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, RaftBootstrap.start(layout, config),
+        memberDir.resolve(LEGACY_WAL_DIR), layout.memberId(), layout.peers(), directory,
+        Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
+        WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop);
+    ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
+        PeerTransport.SYSTEM_NAME, journalDir.withFallback(layout.peerTlsConfig(security.peer()))
+        .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
     try {
-      Actors refs = actors.get(10, TimeUnit.SECONDS);
-      StoreClient storeClient = new StoreClient(refs.raft(), refs.store(), pending, system.scheduler(), REQUEST_TIMEOUT);
-      // Only the leader lets leases expire; its revokes go through the log like any write.
-      system.systemActorOf(LeaseExpiryActor.create(storeClient, leading::get, Duration.ofMillis(500)),
-          "lease-expiry", Props.empty());
-      WatchContext watchContext = new WatchContext(refs.watchHub(), hubRevision,
-          WatchSettings.from(akkaConfig, config.maxRequestBytes()), rev -> storeState.applier().header(rev));
+      MemberGuardian.Started refs = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(system,
+          MemberGuardian.GetStarted::new, Duration.ofSeconds(10), system.scheduler()).toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      StoreClient storeClient = refs.storeClient();
       SpaceQuota quota = new SpaceQuota(config.quotaBackendBytes(), storeState::dbSizeBytes, storeClient,
           layout.memberId());
       LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota);
-      WatchService watchService = new WatchService(system, watchContext);
+      WatchService watchService = new WatchService(system, refs.watchStreams(),
+          WatchSettings.from(akkaConfig, config.maxRequestBytes()));
 
       Materializer materializer = Materializer.matFromSystem(system);
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
-      HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), layout.clusterId(),
-          layout.memberId(), storeState.alarms(),
-          WalMetrics.get(Adapter.toClassic(system)).fsyncDuration());
+      HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), storeState::clusterId,
+          layout.memberId(), storeState.alarms(), metrics);
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
-          storeClient, storeState.alarms());
+          storeClient, storeState.alarms(), storeState::clusterId);
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
-          .service(Watch.name, WatchHandlerFactory.partial(watchService, Watch.name, materializer,
+          .service(Watch.name, WatchHandlerFactory.partial(StreamMetricsProxy.instrument(Watch.class, watchService, metrics.grpc()), Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
-          .service(Lease.name, LeaseHandlerFactory.partial(leaseService, Lease.name, materializer,
+          .service(Lease.name, LeaseHandlerFactory.partial(StreamMetricsProxy.instrument(Lease.class, leaseService, metrics.grpc()), Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
-          .service(Election.name, ElectionHandlerFactory.partial(electionService, Election.name,
+          .service(Election.name, ElectionHandlerFactory.partial(StreamMetricsProxy.instrument(Election.class, electionService, metrics.grpc()), Election.name,
               materializer, StreamingGrpcHandlers.errors(), system))
-          .service(Maintenance.name, MaintenanceHandlerFactory.partial(maintenance, Maintenance.name,
+          .service(Maintenance.name, MaintenanceHandlerFactory.partial(StreamMetricsProxy.instrument(Maintenance.class, maintenance, metrics.grpc()), Maintenance.name,
               materializer, StreamingGrpcHandlers.errors(), system))
           .build(http);
-      Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
-          .service(KV.class, new KvService(storeClient, config.maxTxnOps(), quota))
+      KvService kv = new KvService(storeClient, config.maxTxnOps(), quota);
+      ClusterService cluster = new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
+          config.initialClusterToken(), storeState::clusterId);
+      LockService lock = LockService.create(storeClient, watchService, materializer);
+      // The JSON gateway sees every request first: it claims /v3/, /v3beta/ and /v3alpha/ paths that are
+      // not gRPC, and passes everything else to the gRPC front.
+      Function<HttpRequest, CompletionStage<HttpResponse>> grpc = UnaryGrpcHandler.builder()
+          .service(KV.class, kv)
           .service(Maintenance.class, maintenance)
-          .service(Cluster.class, new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
-              config.initialClusterToken()))
+          .service(Cluster.class, cluster)
           .service(Lease.class, leaseService)
-          .service(Lock.class, LockService.create(storeClient, watchService, materializer))
+          .service(Lock.class, lock)
           .service(Election.class, electionService)
-          .build(streaming, materializer, config.maxRequestBytes());
+          .build(streaming, materializer, config.maxRequestBytes(), metrics.grpc());
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(config.corsOrigins(), JsonGateway.builder()
+          .service(KV.class, kv)
+          .service(Watch.class, watchService)
+          .service(Maintenance.class, maintenance)
+          .service(Cluster.class, cluster)
+          .service(Lease.class, leaseService)
+          .service(Lock.class, lock)
+          .service(Election.class, electionService)
+          .build(grpc, materializer, config.maxRequestBytes(), config.maxConcurrentStreams()));
 
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {
-        bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
-            .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
-        log.info("serving client traffic insecurely; this is strongly discouraged! address={}", url);
+        bindings.add(ClientListener.bind(system, url, security.client(), handler)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
       }
-      EtcdServer server = new EtcdServer(system, backend, bindings, layout, closing);
+      // --listen-metrics-urls: /metrics and the health endpoints only, as etcd's HandleMetricsHealth.
+      Function<HttpRequest, CompletionStage<HttpResponse>> metricsOnly = HttpEndpoints.metricsAndHealthOnly(http);
+      for (URI url : config.listenMetricsUrls()) {
+        bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
+            .bind(metricsOnly::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        log.info("serving metrics address={}", url);
+      }
+      EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState);
       server.publish(storeClient, config);
       return server;
     } catch (Exception e) {
@@ -218,6 +213,32 @@ public final class EtcdServer implements AutoCloseable {
       backend.close();
       throw e;
     }
+  }
+
+  /**
+   * The member's ids: as stored at bootstrap, else (a brand-new member, or a data dir written before
+   * ids were stored) from the flags, stored now. A member joining an existing cluster stores no
+   * cluster id: it learns it from the log. The ids are needed before the WAL actor recovers the log,
+   * so {@code logOnDisk} says only whether a journal (or an old member/wal) is there: a member with one
+   * joined long ago.
+   */
+  private static MemberIdentity identity(LevelDbBackend backend, boolean logOnDisk, ClusterLayout flags,
+      MemberConfig config) {
+    MemberIdentity stored = MemberIdentity.read(backend);
+    if (stored != null) {
+      boolean joined = "existing".equals(config.initialClusterState());
+      if (stored.memberId() != flags.memberId() || (!joined && stored.clusterId() != flags.clusterId())) {
+        log.warn("ignoring --initial-cluster* flags: the member was bootstrapped as member-id={} cluster-id={} "
+                + "(the flags give member-id={} cluster-id={})", Long.toHexString(stored.memberId()),
+            Long.toHexString(stored.clusterId()), Long.toHexString(flags.memberId()),
+            Long.toHexString(flags.clusterId()));
+      }
+      return stored;
+    }
+    boolean joining = "existing".equals(config.initialClusterState()) && !logOnDisk;
+    MemberIdentity fresh = new MemberIdentity(flags.memberId(), joining ? 0 : flags.clusterId());
+    MemberIdentity.storeAtBootstrap(backend, fresh);
+    return fresh;
   }
 
   /** Announces this member's name and client URLs through Raft, retrying until a quorum takes it. */
@@ -231,10 +252,10 @@ public final class EtcdServer implements AutoCloseable {
         log.info("published local member to cluster through raft: local-member-id={} "
                 + "local-member-attributes={{Name:{} ClientURLs:{}}} cluster-id={}",
             Long.toHexString(layout.memberId()), config.name(), self.getClientURLsList(),
-            Long.toHexString(layout.clusterId()));
+            Long.toHexString(storeState.clusterId()));
         log.info("ready to serve client requests");
         published.complete(null);
-      } else if (!closing.get()) {
+      } else if (!closing) {
         system.scheduler().scheduleOnce(Duration.ofMillis(200), () -> publish(storeClient, config),
             system.executionContext());
       }
@@ -252,7 +273,7 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /** The member's actor system, for tests that reach its extensions (e.g. a persistence testkit). */
-  public ActorSystem<Void> actorSystem() {
+  public ActorSystem<?> actorSystem() {
     return system;
   }
 
@@ -260,16 +281,22 @@ public final class EtcdServer implements AutoCloseable {
     return layout.memberId();
   }
 
+  /** The stored cluster id; 0 while a member that joined has not learned it from the log. */
   public long clusterId() {
-    return layout.clusterId();
+    return storeState.clusterId();
   }
 
   /** Stops listening and the actors (the store flushes what it holds), then closes the backend. */
   @Override
   public void close() throws Exception {
-    closing.set(true);
+    closing = true;
     for (ServerBinding b : bindings) {
-      b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      try {
+        b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        // A member that fail-stopped has stopped its actor system, and its listeners with it.
+        log.warn("unbinding {} failed: {}", b.localAddress(), e.getCause().toString());
+      }
     }
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

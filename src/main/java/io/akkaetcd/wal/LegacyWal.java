@@ -1,10 +1,10 @@
 package io.akkaetcd.wal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.akkaetcd.cluster.RaftCodec;
-import io.akkaetcd.cluster.proto.EntryProto;
-import io.akkaetcd.cluster.proto.HardStateProto;
-import io.akkaetcd.cluster.proto.SnapshotProto;
+import io.akkaetcd.raftlog.RaftLogCodec;
+import io.akkaetcd.raftlog.proto.EntryProto;
+import io.akkaetcd.raftlog.proto.HardStateProto;
+import io.akkaetcd.raftlog.proto.SnapshotProto;
 import io.akkaetcd.raft.HardState;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.Snapshot;
@@ -33,17 +33,17 @@ final class LegacyWal {
   static Content read(Path dir) {
     try (LevelDbBackend db = LevelDbBackend.open(dir)) {
       byte[] snap = db.get(new byte[] {'s'});
-      Snapshot snapshot = snap == null ? null : RaftCodec.decode(SnapshotProto.parseFrom(snap));
+      Snapshot snapshot = snap == null ? null : RaftLogCodec.decode(SnapshotProto.parseFrom(snap));
       List<LogEntry> entries = new ArrayList<>();
       db.scan(new byte[] {'e'}, new byte[] {'e' + 1}, (k, v) -> {
         try {
-          entries.add(RaftCodec.decode(EntryProto.parseFrom(v)));
+          entries.add(RaftLogCodec.decode(EntryProto.parseFrom(v)));
         } catch (InvalidProtocolBufferException e) {
           throw new IllegalStateException("corrupt entry in the old WAL " + dir, e);
         }
       });
       byte[] hs = db.get(new byte[] {'h'});
-      return new Content(snapshot, entries, hs == null ? null : RaftCodec.decode(HardStateProto.parseFrom(hs)));
+      return new Content(snapshot, entries, hs == null ? null : RaftLogCodec.decode(HardStateProto.parseFrom(hs)));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("corrupt old WAL " + dir, e);
     }

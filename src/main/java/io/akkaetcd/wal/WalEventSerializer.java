@@ -2,7 +2,7 @@ package io.akkaetcd.wal;
 
 import akka.serialization.SerializerWithStringManifest;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.akkaetcd.cluster.RaftCodec;
+import io.akkaetcd.raftlog.RaftLogCodec;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.wal.proto.EntriesAppendedProto;
 import io.akkaetcd.wal.proto.HardStateSavedProto;
@@ -40,19 +40,19 @@ public final class WalEventSerializer extends SerializerWithStringManifest {
   public byte[] toBinary(Object o) {
     if (o instanceof WalEvent.EntriesAppended e) {
       EntriesAppendedProto.Builder b = EntriesAppendedProto.newBuilder();
-      for (LogEntry entry : e.entries()) b.addEntries(RaftCodec.encode(entry));
+      for (LogEntry entry : e.entries()) b.addEntries(RaftLogCodec.encode(entry));
       return b.build().toByteArray();
     }
     if (o instanceof WalEvent.HardStateSaved h) {
       return HardStateSavedProto.newBuilder()
-          .setHardState(RaftCodec.encode(h.hardState())).setSynced(h.synced()).build().toByteArray();
+          .setHardState(RaftLogCodec.encode(h.hardState())).setSynced(h.synced()).build().toByteArray();
     }
     if (o instanceof WalEvent.SnapshotInstalled s) {
-      return SnapshotInstalledProto.newBuilder().setSnapshot(RaftCodec.encode(s.snapshot())).build().toByteArray();
+      return SnapshotInstalledProto.newBuilder().setSnapshot(RaftLogCodec.encode(s.snapshot())).build().toByteArray();
     }
     if (o instanceof WalEvent.SnapshotTaken s) {
-      return SnapshotTakenProto.newBuilder().setSnapshot(RaftCodec.encode(s.snapshot()))
-          .setHardState(RaftCodec.encode(s.hardState())).build().toByteArray();
+      return SnapshotTakenProto.newBuilder().setSnapshot(RaftLogCodec.encode(s.snapshot()))
+          .setHardState(RaftLogCodec.encode(s.hardState())).build().toByteArray();
     }
     throw new IllegalArgumentException("not a WAL event: " + o.getClass());
   }
@@ -64,18 +64,18 @@ public final class WalEventSerializer extends SerializerWithStringManifest {
         case ENTRIES -> {
           EntriesAppendedProto p = EntriesAppendedProto.parseFrom(bytes);
           List<LogEntry> entries = new ArrayList<>(p.getEntriesCount());
-          p.getEntriesList().forEach(e -> entries.add(RaftCodec.decode(e)));
+          p.getEntriesList().forEach(e -> entries.add(RaftLogCodec.decode(e)));
           yield new WalEvent.EntriesAppended(entries);
         }
         case HARD_STATE -> {
           HardStateSavedProto p = HardStateSavedProto.parseFrom(bytes);
-          yield new WalEvent.HardStateSaved(RaftCodec.decode(p.getHardState()), p.getSynced());
+          yield new WalEvent.HardStateSaved(RaftLogCodec.decode(p.getHardState()), p.getSynced());
         }
         case INSTALLED -> new WalEvent.SnapshotInstalled(
-            RaftCodec.decode(SnapshotInstalledProto.parseFrom(bytes).getSnapshot()));
+            RaftLogCodec.decode(SnapshotInstalledProto.parseFrom(bytes).getSnapshot()));
         case TAKEN -> {
           SnapshotTakenProto p = SnapshotTakenProto.parseFrom(bytes);
-          yield new WalEvent.SnapshotTaken(RaftCodec.decode(p.getSnapshot()), RaftCodec.decode(p.getHardState()));
+          yield new WalEvent.SnapshotTaken(RaftLogCodec.decode(p.getSnapshot()), RaftLogCodec.decode(p.getHardState()));
         }
         default -> throw new NotSerializableException("unknown WAL event manifest " + manifest);
       };

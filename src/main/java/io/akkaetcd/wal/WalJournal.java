@@ -7,7 +7,6 @@ import akka.persistence.journal.japi.AsyncWriteJournal;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import com.typesafe.config.Config;
-import io.akkaetcd.metrics.Histogram;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -53,7 +52,7 @@ public final class WalJournal extends AsyncWriteJournal {
   private final Path dir;
   private final DB db;
   private final Serialization serialization;
-  private final Histogram fsyncDuration;
+  private final WalMetrics metrics;
 
   public WalJournal(Config config) throws IOException {
     String configured = config.getString("dir");
@@ -67,7 +66,7 @@ public final class WalJournal extends AsyncWriteJournal {
       throw new IOException("WAL journal " + dir + ": cannot open: " + e.getMessage(), e);
     }
     this.serialization = SerializationExtension.get(context().system());
-    this.fsyncDuration = WalMetrics.get(context().system()).fsyncDuration();
+    this.metrics = WalMetrics.get(context().system());
   }
 
   @Override
@@ -107,7 +106,7 @@ public final class WalJournal extends AsyncWriteJournal {
         if (sync) {
           long start = System.nanoTime();
           db.write(batch, SYNC);
-          fsyncDuration.observeNanos(System.nanoTime() - start);
+          metrics.fsyncDuration().observeNanos(System.nanoTime() - start);
         } else {
           db.write(batch, NO_SYNC);
         }

@@ -52,7 +52,8 @@ class WalFailStopTest {
         .withFallback(PersistenceTestKitPlugin.getInstance().config())
         .withFallback(ConfigFactory.load());
     CompletableFuture<String> failStopped = new CompletableFuture<>();
-    EtcdServer server = EtcdServer.start(MemberConfig.from(config), config, failStopped::complete);
+    EtcdServer server = EtcdServer.start(MemberConfig.from(config), config,
+        (what, cause) -> failStopped.complete(what));
     try {
       server.ready().toCompletableFuture().get(30, TimeUnit.SECONDS);
       try (Client client = Client.builder().endpoints("http://127.0.0.1:" + server.clientPort()).build()) {

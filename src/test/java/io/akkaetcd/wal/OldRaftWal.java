@@ -1,16 +1,16 @@
 package io.akkaetcd.wal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.akkaetcd.cluster.RaftCodec;
-import io.akkaetcd.cluster.proto.EntryProto;
-import io.akkaetcd.cluster.proto.HardStateProto;
-import io.akkaetcd.cluster.proto.SnapshotProto;
+import io.akkaetcd.raftlog.proto.EntryProto;
+import io.akkaetcd.raftlog.proto.HardStateProto;
+import io.akkaetcd.raftlog.proto.SnapshotProto;
 import io.akkaetcd.mvcc.WriteBatch;
 import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.raft.HardState;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.MemoryRaftStorage;
 import io.akkaetcd.raft.Snapshot;
+import io.akkaetcd.raftlog.RaftLogCodec;
 import io.akkaetcd.storage.LevelDbBackend;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * The Raft log as the member wrote it before the WAL actor (storage.RaftWal at 96e2e0c, unchanged but for its
- * name): tests write old-layout data dirs with it to check their migration.
+ * name and the codec's move to raftlog.RaftLogCodec): tests write old-layout data dirs with it to check their migration.
  */
 final class OldRaftWal implements AutoCloseable {
   private static final byte ENTRY = 'e';
@@ -49,13 +49,13 @@ final class OldRaftWal implements AutoCloseable {
     try {
       byte[] snap = db.get(SNAPSHOT);
       if (snap != null) {
-        Snapshot s = RaftCodec.decode(SnapshotProto.parseFrom(snap));
+        Snapshot s = RaftLogCodec.decode(SnapshotProto.parseFrom(snap));
         storage.applySnapshot(s);
       }
       List<LogEntry> entries = new ArrayList<>();
       db.scan(new byte[] {ENTRY}, new byte[] {ENTRY + 1}, (k, v) -> {
         try {
-          entries.add(RaftCodec.decode(EntryProto.parseFrom(v)));
+          entries.add(RaftLogCodec.decode(EntryProto.parseFrom(v)));
         } catch (InvalidProtocolBufferException e) {
           throw new IllegalStateException("corrupt WAL entry", e);
         }
@@ -63,7 +63,7 @@ final class OldRaftWal implements AutoCloseable {
       storage.append(entries);
       byte[] hs = db.get(HARD_STATE);
       if (hs != null) {
-        storage.setHardState(RaftCodec.decode(HardStateProto.parseFrom(hs)));
+        storage.setHardState(RaftLogCodec.decode(HardStateProto.parseFrom(hs)));
       }
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("corrupt WAL", e);
@@ -82,7 +82,7 @@ final class OldRaftWal implements AutoCloseable {
     WriteBatch batch = new WriteBatch();
     if (snapshot != null) {
       deleteEntries(batch, firstIndex, lastIndex);
-      batch.put(SNAPSHOT, RaftCodec.encode(withoutData(snapshot)).toByteArray());
+      batch.put(SNAPSHOT, RaftLogCodec.encode(withoutData(snapshot)).toByteArray());
       firstIndex = snapshot.index() + 1;
       lastIndex = snapshot.index();
     }
@@ -90,12 +90,12 @@ final class OldRaftWal implements AutoCloseable {
       long from = entries.get(0).index();
       deleteEntries(batch, Math.max(from, firstIndex), lastIndex);
       for (LogEntry e : entries) {
-        batch.put(entryKey(e.index()), RaftCodec.encode(e).toByteArray());
+        batch.put(entryKey(e.index()), RaftLogCodec.encode(e).toByteArray());
       }
       lastIndex = entries.get(entries.size() - 1).index();
     }
     if (hardState != null) {
-      batch.put(HARD_STATE, RaftCodec.encode(hardState).toByteArray());
+      batch.put(HARD_STATE, RaftLogCodec.encode(hardState).toByteArray());
     }
     db.write(batch, sync);
   }
@@ -104,7 +104,7 @@ final class OldRaftWal implements AutoCloseable {
   public void compact(Snapshot snapshot) {
     WriteBatch batch = new WriteBatch();
     deleteEntries(batch, firstIndex, Math.min(snapshot.index(), lastIndex));
-    batch.put(SNAPSHOT, RaftCodec.encode(withoutData(snapshot)).toByteArray());
+    batch.put(SNAPSHOT, RaftLogCodec.encode(withoutData(snapshot)).toByteArray());
     db.write(batch, true);
     firstIndex = Math.max(firstIndex, snapshot.index() + 1);
   }
