@@ -10,6 +10,7 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.stream.Materializer;
 import com.typesafe.config.Config;
 import io.akkaetcd.api.Auth;
+import com.typesafe.config.ConfigFactory;
 import io.akkaetcd.api.Cluster;
 import io.akkaetcd.auth.TokenProvider;
 import io.akkaetcd.server.auth.AuthGate;
@@ -52,9 +53,7 @@ import io.akkaetcd.server.watch.WatchService;
 import io.akkaetcd.server.watch.WatchSettings;
 import io.akkaetcd.store.LeaseApplier;
 import java.util.function.LongSupplier;
-import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.storage.LevelDbBackend;
-import io.akkaetcd.storage.RaftWal;
 import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.PendingRequests;
@@ -62,11 +61,13 @@ import io.akkaetcd.store.StoreState;
 import io.akkaetcd.tls.ClientCertificates;
 import io.akkaetcd.tls.TransportSecurity;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -81,6 +82,9 @@ import org.slf4j.LoggerFactory;
 public final class EtcdServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdServer.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(7);
+  /** The Raft log's journal under member/ (see WalJournal); member/wal is the layout before it, migrated. */
+  static final String JOURNAL_DIR = "raft-journal";
+  static final String LEGACY_WAL_DIR = "wal";
 
   private final ActorSystem<?> system;
   private final LevelDbBackend backend;
@@ -117,11 +121,14 @@ public final class EtcdServer implements AutoCloseable {
     // Before anything is opened: a bad --auth-token stops the member at once, as etcd.
     TokenProvider tokens = TokenOptions.provider(authSettings.tokenOptions(), authSettings.tokenTtlSeconds(),
         System::currentTimeMillis);
-    LevelDbBackend backend = LevelDbBackend.open(config.dataDir().resolve("member").resolve("kv"));
-    RaftWal wal = RaftWal.open(config.dataDir().resolve("member").resolve("wal"));
-    MemberIdentity identity = identity(backend, wal, flags, config);
+    Path memberDir = config.dataDir().resolve("member");
+    boolean logOnDisk = Files.isDirectory(memberDir.resolve(JOURNAL_DIR))
+        || Files.isDirectory(memberDir.resolve(LEGACY_WAL_DIR));
+    LevelDbBackend backend = LevelDbBackend.open(memberDir.resolve("kv"));
+    MemberIdentity identity = identity(backend, logOnDisk, flags, config);
     ClusterLayout layout = flags.withIdentity(identity.memberId(), identity.clusterId());
-    RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState());
+    Config journalDir = ConfigFactory.parseMap(Map.of("akka-etcd-wal-journal.dir",
+        memberDir.resolve(JOURNAL_DIR).toString()));
     MemberDirectory directory = new MemberDirectory();
     LongSupplier clock = () -> System.nanoTime() / 1_000_000;
     StoreState storeState = new StoreState(backend, new StoreState.LeaseFactory() {
@@ -141,13 +148,12 @@ public final class EtcdServer implements AutoCloseable {
         storeState::clusterId, config.quotaBackendBytes(), config.metrics().equals("extensive"));
     Histogram walFsync = metrics.walFsync();
     metrics.registerProposals(pending::failedProposals, pending::pendingProposals);
-    RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
-    MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, node, raftState.storage(), wal,
-        layout.memberId(), layout.peers(), directory, Duration.ofMillis(config.heartbeatIntervalMs()),
-        config.snapshotCount(), config.electionTimeoutMs(), walFsync,
+    MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, RaftBootstrap.start(layout, config),
+        memberDir.resolve(LEGACY_WAL_DIR), layout.memberId(), layout.peers(), directory,
+        Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
         WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop);
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
-        PeerTransport.SYSTEM_NAME, layout.peerTlsConfig(security.peer())
+        PeerTransport.SYSTEM_NAME, journalDir.withFallback(layout.peerTlsConfig(security.peer()))
         .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
     try {
       MemberGuardian.Started refs = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(system,
@@ -248,9 +254,11 @@ public final class EtcdServer implements AutoCloseable {
   /**
    * The member's ids: as stored at bootstrap, else (a brand-new member, or a data dir written before
    * ids were stored) from the flags, stored now. A member joining an existing cluster stores no
-   * cluster id: it learns it from the log.
+   * cluster id: it learns it from the log. The ids are needed before the WAL actor recovers the log,
+   * so {@code logOnDisk} says only whether a journal (or an old member/wal) is there: a member with one
+   * joined long ago.
    */
-  private static MemberIdentity identity(LevelDbBackend backend, RaftWal wal, ClusterLayout flags,
+  private static MemberIdentity identity(LevelDbBackend backend, boolean logOnDisk, ClusterLayout flags,
       MemberConfig config) {
     MemberIdentity stored = MemberIdentity.read(backend);
     if (stored != null) {
@@ -263,7 +271,7 @@ public final class EtcdServer implements AutoCloseable {
       }
       return stored;
     }
-    boolean joining = "existing".equals(config.initialClusterState()) && wal.isEmpty();
+    boolean joining = "existing".equals(config.initialClusterState()) && !logOnDisk;
     MemberIdentity fresh = new MemberIdentity(flags.memberId(), joining ? 0 : flags.clusterId());
     MemberIdentity.storeAtBootstrap(backend, fresh);
     return fresh;
@@ -300,6 +308,11 @@ public final class EtcdServer implements AutoCloseable {
     return bindings.get(0).localAddress().getPort();
   }
 
+  /** The member's actor system, for tests that reach its extensions (e.g. a persistence testkit). */
+  public ActorSystem<?> actorSystem() {
+    return system;
+  }
+
   public long memberId() {
     return layout.memberId();
   }
@@ -314,7 +327,12 @@ public final class EtcdServer implements AutoCloseable {
   public void close() throws Exception {
     closing = true;
     for (ServerBinding b : bindings) {
-      b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      try {
+        b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        // A member that fail-stopped has stopped its actor system, and its listeners with it.
+        log.warn("unbinding {} failed: {}", b.localAddress(), e.getCause().toString());
+      }
     }
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

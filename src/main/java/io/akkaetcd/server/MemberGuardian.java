@@ -9,25 +9,26 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
 import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.cluster.PeerTransport;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.metrics.Histogram;
-import io.akkaetcd.raft.MemoryRaftStorage;
-import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.server.lease.LeaseExpiryActor;
 import io.akkaetcd.server.watch.WatchContext;
 import io.akkaetcd.server.watch.WatchHub;
 import io.akkaetcd.server.watch.WatchSettings;
 import io.akkaetcd.server.watch.WatchStreams;
-import io.akkaetcd.storage.RaftWal;
 import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreState;
 import io.akkaetcd.store.WatchFeed;
+import io.akkaetcd.wal.WalActor;
+import io.akkaetcd.wal.WalMetrics;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,14 +41,16 @@ import java.util.Map;
  *   guardian
  *   ├── watch-hub        fed by the store      ┐
  *   ├── store            owns the MVCC store   ├ essential: a failure fail-stops the member
- *   ├── raft             Ready loop + WAL      ┘
+ *   ├── wal              journals the log      │  (a classic persistent actor: Akka Persistence)
+ *   ├── raft             Ready loop            ┘
  *   ├── peer-inbox       remoting → raft        restarted on failure
  *   ├── lease-expiry     the leader's reaper    restarted on failure
  *   └── watch-streams    one child per Watch call; a failed stream ends its client's stream
  * </pre>
  *
- * The store, the Raft actor (with its WAL) and the hub hold what the member's answers rest on: if one
- * throws (an I/O error from LevelDB, an undecodable entry) or stops, the guardian calls
+ * The store, the WAL actor, the Raft actor and the hub hold what the member's answers rest on: if one
+ * throws (an I/O error from LevelDB, an undecodable entry) or stops (the WAL actor stops on a failed or
+ * rejected journal write, as Akka Persistence has it), the guardian calls
  * {@link FailStop} rather than keep answering as a zombie, as etcd exits on a WAL or apply error. An
  * entry the WAL could not write was never sent or applied, so nothing that is not durable is
  * answered. The services outside the actor system get the refs in {@link Started}.
@@ -63,8 +66,8 @@ public final class MemberGuardian {
       ActorRef<WatchFeed> watchHub, ActorRef<WatchStreams.Command> watchStreams, StoreClient storeClient) {}
 
   /** What the member's actors are built from; opened (files, logs) before the actor system starts. */
-  public record Parts(StoreState storeState, PendingRequests pending, RaftNode node, MemoryRaftStorage raftStorage,
-      RaftWal wal, long memberId, Map<Long, List<URI>> initialPeers, MemberDirectory directory,
+  public record Parts(StoreState storeState, PendingRequests pending, RaftActor.Start raftStart, Path legacyWal,
+      long memberId, Map<Long, List<URI>> initialPeers, MemberDirectory directory,
       Duration heartbeatInterval, long snapshotCount, int electionTimeoutMs, Histogram walFsync,
       WatchSettings watchSettings, Duration requestTimeout, Duration leaseExpiryInterval, FailStop failStop) {}
 
@@ -83,9 +86,13 @@ public final class MemberGuardian {
           peers.addPeer(m.getID(), m.getPeerURLsList().stream().map(URI::create).toList());
         }
       });
-      ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(parts.node(), parts.raftStorage(), parts.wal(),
+      // The journal Akka creates for the WAL actor finds the member's fsync series here.
+      WalMetrics.get(ctx.getSystem().classicSystem()).observeFsyncWith(parts.walFsync());
+      akka.actor.ActorRef wal = Adapter.actorOf(ctx,
+          WalActor.props(parts.legacyWal()).withDispatcher("akka-etcd-wal-dispatcher"), "wal");
+      ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(parts.raftStart(), wal,
               store, peers, parts.pending(), parts.heartbeatInterval(), parts.snapshotCount(),
-              parts.electionTimeoutMs(), parts.walFsync()),
+              parts.electionTimeoutMs()),
           "raft", DispatcherSelector.fromConfig("akka-etcd-raft-dispatcher"));
       ctx.spawn(Behaviors.supervise(PeerInbox.create(raft)).onFailure(SupervisorStrategy.restart()),
           PeerTransport.INBOX_NAME);
@@ -100,7 +107,8 @@ public final class MemberGuardian {
           ctx.spawn(WatchStreams.create(new WatchContext(hub, parts.watchSettings())), "watch-streams");
       Map<ActorRef<Void>, String> essential = Map.of(
           store.unsafeUpcast(), "the store actor (MVCC apply and backend)",
-          raft.unsafeUpcast(), "the Raft actor (WAL)",
+          Adapter.toTyped(wal).unsafeUpcast(), "the WAL actor (journal)",
+          raft.unsafeUpcast(), "the Raft actor",
           hub.unsafeUpcast(), "the watch hub");
       essential.keySet().forEach(ctx::watch);
       ctx.watch(streams);

@@ -26,7 +26,7 @@ class PureCoreArchitectureTest {
   /** The shell: actors, services, transport, storage engines, configuration. */
   private static final String[] SHELL = {
       "io.akkaetcd.server..", "io.akkaetcd.cluster..", "io.akkaetcd.storage..", "io.akkaetcd.store..",
-      "io.akkaetcd.grpc..", "io.akkaetcd.config..", "io.akkaetcd.raftlog..", "io.akkaetcd.bench..",
+      "io.akkaetcd.grpc..", "io.akkaetcd.config..", "io.akkaetcd.raftlog..", "io.akkaetcd.wal..", "io.akkaetcd.bench..",
       "io.akkaetcd.logging..",
       "akka..", "scala..", "io.grpc..", "org.iq80..", "org.fusesource..", "com.typesafe.config..",
       "java.net..", "java.nio.file.."};
@@ -54,11 +54,12 @@ class PureCoreArchitectureTest {
   /** etcd's layering: the WAL and the transport share the durable Raft formats, neither the other. */
   @Test
   void walAndTransportShareTheRaftFormatsNotEachOther() {
-    noClasses().that().resideInAPackage("io.akkaetcd.storage..")
+    noClasses().that().resideInAnyPackage("io.akkaetcd.storage..", "io.akkaetcd.wal..")
         .should().dependOnClassesThat().resideInAPackage("io.akkaetcd.cluster..")
         .check(MAIN);
     noClasses().that().resideInAPackage("io.akkaetcd.raftlog..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.akkaetcd.cluster..", "io.akkaetcd.storage..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.akkaetcd.cluster..", "io.akkaetcd.storage..",
+            "io.akkaetcd.wal..")
         .check(MAIN);
   }
 
