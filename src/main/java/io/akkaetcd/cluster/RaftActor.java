@@ -76,7 +76,13 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   private enum Drive implements Command { INSTANCE }
 
-  private record SnapshotDataReady(InstallSnapshotRequest request, byte[] data) implements Command {}
+  /**
+   * A snapshot's data is in place in the store (see {@link SnapshotReceiver}): step its metadata into
+   * Raft, which moves the log to it and answers the leader.
+   */
+  public record SnapshotArrived(InstallSnapshotRequest request) implements Command {}
+
+  private record SnapshotReported(long to, boolean delivered) implements Command {}
 
   private record CheckpointDone(long appliedIndex) implements Command {}
 
@@ -91,6 +97,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private final AtomicBoolean leading;
   private final Histogram walFsync;
   private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
+  private final ActorRef<SnapshotSender.Command> snapshots;
+  private final ActorRef<SnapshotSender.SnapshotReported> snapshotReportAdapter;
   private long appliedIndex;
   private long leaderId = RaftNode.NONE;
   private boolean checkpointing;
@@ -101,19 +109,19 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private int confChangeTicksLeft;
 
   public static Behavior<Command> create(RaftNode node, MemoryRaftStorage storage, RaftWal wal,
-      ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending,
-      Duration tickInterval, long snapshotCount, long electionTimeoutMillis,
+      ActorRef<StoreActor.Command> store, ActorRef<SnapshotSender.Command> snapshots, PeerTransport peers,
+      PendingRequests pending, Duration tickInterval, long snapshotCount, long electionTimeoutMillis,
       AtomicBoolean leading, Histogram walFsync) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval);
-      return new RaftActor(ctx, node, storage, wal, store, peers, pending, snapshotCount, electionTimeoutMillis,
-          leading, walFsync);
+      return new RaftActor(ctx, node, storage, wal, store, snapshots, peers, pending, snapshotCount,
+          electionTimeoutMillis, leading, walFsync);
     }));
   }
 
   private RaftActor(ActorContext<Command> ctx, RaftNode node, MemoryRaftStorage storage,
-      RaftWal wal, ActorRef<StoreActor.Command> store, PeerTransport peers,
-      PendingRequests pending, long snapshotCount, long electionTimeoutMillis,
+      RaftWal wal, ActorRef<StoreActor.Command> store, ActorRef<SnapshotSender.Command> snapshots,
+      PeerTransport peers, PendingRequests pending, long snapshotCount, long electionTimeoutMillis,
       AtomicBoolean leading, Histogram walFsync) {
     super(ctx);
     this.walFsync = walFsync;
@@ -123,6 +131,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     this.storage = storage;
     this.wal = wal;
     this.store = store;
+    this.snapshots = snapshots;
+    this.snapshotReportAdapter = ctx.messageAdapter(SnapshotSender.SnapshotReported.class,
+        r -> new SnapshotReported(r.to(), r.delivered()));
     this.peers = peers;
     this.pending = pending;
     this.snapshotCount = snapshotCount;
@@ -140,7 +151,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         .onMessage(Propose.class, this::onPropose)
         .onMessage(ReadIndex.class, this::onReadIndex)
         .onMessage(FromPeer.class, this::onFromPeer)
-        .onMessage(SnapshotDataReady.class, this::onSnapshotDataReady)
+        .onMessage(SnapshotArrived.class, this::onSnapshotArrived)
+        .onMessage(SnapshotReported.class, this::onSnapshotReported)
         .onMessage(CheckpointDone.class, this::onCheckpointDone)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(TransferLeadership.class, this::onTransferLeadership)
@@ -199,7 +211,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       node.proposeConfChange(ConfChange.decode(m.getForwardedConfChange().toByteArray()));
     } else {
       RaftMessage message = RaftCodec.decode(m);
-      if (message != null) {
+      // A snapshot's metadata counts only once its data is in the store; it never comes bare off the wire.
+      if (message != null && !(message instanceof InstallSnapshotRequest)) {
         node.step(message);
       }
     }
@@ -250,8 +263,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   /** Mirrors what the WAL now holds into the in-memory log. */
   private void persisted(Ready rd) {
     if (rd.snapshot() != null) {
+      // The store already holds it (SnapshotReceiver installs the data before Raft sees the metadata).
       Snapshot s = rd.snapshot();
-      store.tell(new StoreActor.Restore(s.data()));
       storage.applySnapshot(new Snapshot(s.index(), s.term(), s.configuration(), new byte[0]));
       appliedIndex = Math.max(appliedIndex, s.index());
     }
@@ -357,24 +370,18 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     }
   }
 
-  /** A snapshot travels with the store's current content, which covers at least the snapshot's index. */
+  /** The store streams to the follower (see {@link SnapshotSender}); Raft hears how it went when it is over. */
   private void sendSnapshot(InstallSnapshotRequest request) {
-    getContext().ask(StoreActor.Dumped.class, store, Duration.ofSeconds(60), StoreActor.Dump::new,
-        (dumped, failure) -> dumped != null
-            ? new SnapshotDataReady(request, dumped.data())
-            : new SnapshotDataReady(request, null));
+    snapshots.tell(new SnapshotSender.Send(request, snapshotReportAdapter));
   }
 
-  private Behavior<Command> onSnapshotDataReady(SnapshotDataReady ready) {
-    InstallSnapshotRequest r = ready.request();
-    if (ready.data() == null) {
-      node.reportSnapshot(r.to(), false);
-    } else {
-      Snapshot s = r.snapshot();
-      InstallSnapshotRequest withData = new InstallSnapshotRequest(r.from(), r.to(), r.term(),
-          new Snapshot(s.index(), s.term(), s.configuration(), ready.data()));
-      node.reportSnapshot(r.to(), peers.send(r.to(), RaftCodec.encode(withData)));
-    }
+  private Behavior<Command> onSnapshotReported(SnapshotReported reported) {
+    node.reportSnapshot(reported.to(), reported.delivered());
+    return driveSoon();
+  }
+
+  private Behavior<Command> onSnapshotArrived(SnapshotArrived arrived) {
+    node.step(arrived.request());
     return driveSoon();
   }
 

@@ -20,6 +20,9 @@ import io.akkaetcd.api.MaintenanceHandlerFactory;
 import io.akkaetcd.api.Member;
 import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.cluster.PeerTransport;
+import io.akkaetcd.cluster.SnapshotReceiver;
+import io.akkaetcd.cluster.SnapshotSender;
+import io.akkaetcd.cluster.SnapshotTransferSettings;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.metrics.Histogram;
@@ -120,6 +123,7 @@ public final class EtcdServer implements AutoCloseable {
 
     CompletableFuture<Actors> actors = new CompletableFuture<>();
     CompletableFuture<ActorRef<StoreActor.Command>> storeRef = new CompletableFuture<>();
+    SnapshotTransferSettings snapshotSettings = SnapshotTransferSettings.from(akkaConfig);
     AtomicLong hubRevision = new AtomicLong(storeState.applier().mvcc().currentRevision());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
       ActorRef<WatchFeed> hub = ctx.spawn(WatchHub.create(storeRef::join, hubRevision), "watch-hub");
@@ -135,11 +139,15 @@ public final class EtcdServer implements AutoCloseable {
         }
       });
       RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
+      ActorRef<SnapshotSender.Command> snapshotSender = ctx.spawn(SnapshotSender.create(store, peers,
+          snapshotSettings), "snapshot-sender", DispatcherSelector.blocking());
       ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(node, raftState.storage(), wal, store,
-          peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(),
+          snapshotSender, peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(),
           config.electionTimeoutMs(), leading, walFsync), "raft",
           DispatcherSelector.fromConfig("akka-etcd-raft-dispatcher"));
-      ctx.spawn(PeerInbox.create(raft), PeerTransport.INBOX_NAME);
+      ActorRef<SnapshotReceiver.Command> snapshotReceiver = ctx.spawn(SnapshotReceiver.create(backend.dir(), store,
+          raft, peers, snapshotSettings.installTimeout()), "snapshot-receiver", DispatcherSelector.blocking());
+      ctx.spawn(PeerInbox.create(raft, snapshotSender, snapshotReceiver), PeerTransport.INBOX_NAME);
       actors.complete(new Actors(store, raft, hub));
       return Behaviors.empty();
     }), PeerTransport.SYSTEM_NAME, layout.remotingConfig(config).withFallback(akkaConfig));
