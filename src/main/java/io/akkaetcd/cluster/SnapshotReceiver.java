@@ -104,7 +104,7 @@ public final class SnapshotReceiver extends AbstractBehavior<SnapshotReceiver.Co
     try {
       List<byte[][]> pairs = new ArrayList<>(chunk.getKeysCount());
       for (int i = 0; i < chunk.getKeysCount(); i++) {
-        pairs.add(new byte[][] {chunk.getKeys(i).toByteArray(), chunk.getValues(i).toByteArray()});
+        pairs.add(new byte[][] {Bytes.array(chunk.getKeys(i)), Bytes.array(chunk.getValues(i))});
       }
       staging.write(pairs);
       nextSeq++;
@@ -112,6 +112,8 @@ public final class SnapshotReceiver extends AbstractBehavior<SnapshotReceiver.Co
       if (chunk.getLast()) {
         Path staged = staging.complete();
         staging = null;
+        getContext().getLog().info("staged all {} chunks of the snapshot at index {}; installing it", nextSeq,
+            metadata.index());
         installing = true;
         Snapshot meta = metadata;
         getContext().ask(StoreActor.SnapshotInstalled.class, store, installTimeout,
