@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -13,6 +14,8 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -169,11 +172,15 @@ class LargeSnapshotCatchUpTest {
     }
   }
 
-  /** When the member logged a line containing {@code text} (its log lines start with an ISO instant). */
-  private static Instant logTime(ProcessMember m, String text) {
+  private static final DateTimeFormatter LOG_TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX");
+
+  /** When the member logged a line containing {@code text}: etcd's JSON lines ("ts") or plain lines (leading ISO instant). */
+  private static Instant logTime(ProcessMember m, String text) throws Exception {
     for (String line : m.output().split("\n")) {
       if (line.contains(text)) {
-        return Instant.parse(line.substring(0, line.indexOf(' ')));
+        String ts = line.startsWith("{") ? new ObjectMapper().readTree(line).path("ts").asText()
+            : line.substring(0, line.indexOf(' '));
+        return OffsetDateTime.parse(ts, LOG_TS).toInstant();
       }
     }
     throw new AssertionError(m.name() + " never logged \"" + text + "\":\n" + m.output());
