@@ -9,6 +9,7 @@ import io.akkaetcd.config.LogConfig;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
+import io.akkaetcd.server.FailStop;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -57,7 +58,15 @@ public final class Main {
     for (String w : run.warnings()) log.warn(w);
     for (String w : tolerated) log.warn(w);
 
-    EtcdServer server = EtcdServer.start(member, config);
+    EtcdServer server;
+    try {
+      server = EtcdServer.start(member, config, FailStop.haltProcess());
+    } catch (EtcdConfigException e) {
+      // etcd's fatal start errors (TLS files, unix URLs) go to stderr with its exit code
+      System.err.println(e.getMessage());
+      System.exit(e.exitCode());
+      return;
+    }
     server.ready().thenRun(() -> {
       try {
         if (SystemdNotify.notify(System.getenv("NOTIFY_SOCKET"), "READY=1")) {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.akkaetcd.api.Member;
 import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.store.MemberIdentity;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.akkaetcd.tls.KeyMaterial;
+import io.akkaetcd.tls.PeerSslEngineProvider;
 
 /**
  * The cluster as --initial-cluster describes it: each member's ID, name and peer URLs, and the cluster
@@ -34,6 +38,15 @@ public record ClusterLayout(long memberId, long clusterId, Member self, Map<Long
     Member selfMember = members.getOrDefault(self, Member.newBuilder().setID(self).setName(config.name())
         .addAllPeerURLs(config.initialAdvertisePeerUrls().stream().map(URI::toString).toList()).build());
     return new ClusterLayout(self, clusterId(new ArrayList<>(members.keySet())), selfMember, members);
+  }
+
+  /**
+   * This layout for a member whose ids were stored at bootstrap: after bootstrap the flags no longer
+   * decide who the member is (etcd ignores {@code --initial-cluster*} once it has data).
+   */
+  public ClusterLayout withIdentity(long storedMemberId, long storedClusterId) {
+    Member me = members.getOrDefault(storedMemberId, self.toBuilder().setID(storedMemberId).build());
+    return new ClusterLayout(storedMemberId, storedClusterId, me, members);
   }
 
   /** The other members' peer URLs, by ID. */
@@ -61,6 +74,11 @@ public record ClusterLayout(long memberId, long clusterId, Member self, Map<Long
     return ConfigFactory.parseMap(settings);
   }
 
+  /** With https peer URLs, Artery on tls-tcp with etcd's peer TLS; nothing otherwise. */
+  public Config peerTlsConfig(Optional<KeyMaterial> peerTls) {
+    return peerTls.map(m -> PeerSslEngineProvider.config(m.options())).orElse(ConfigFactory.empty());
+  }
+
   public static long memberId(Collection<URI> peerUrls, String clusterToken) {
     StringBuilder b = new StringBuilder();
     peerUrls.stream().map(URI::toString).sorted().forEach(b::append);
@@ -69,9 +87,7 @@ public record ClusterLayout(long memberId, long clusterId, Member self, Map<Long
   }
 
   public static long clusterId(List<Long> memberIds) {
-    ByteBuffer buf = ByteBuffer.allocate(8 * memberIds.size());
-    memberIds.stream().sorted(Long::compareUnsigned).forEach(buf::putLong);
-    return first8(sha1(buf.array()));
+    return MemberIdentity.clusterIdOf(memberIds);
   }
 
   private static byte[] sha1(byte[] data) {

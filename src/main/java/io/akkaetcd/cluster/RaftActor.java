@@ -29,7 +29,6 @@ import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Drives one member's {@link RaftNode}: a timer ticks it, peers' messages and local proposals step it,
@@ -94,13 +93,13 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private final PendingRequests pending;
   private final long snapshotCount;
   private final long electionTimeoutMillis;
-  private final AtomicBoolean leading;
   private final Histogram walFsync;
   private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
   private final ActorRef<SnapshotSender.Command> snapshots;
   private final ActorRef<SnapshotSender.SnapshotReported> snapshotReportAdapter;
   private long appliedIndex;
   private long leaderId = RaftNode.NONE;
+  private boolean leading;
   private boolean checkpointing;
   private boolean driveQueued;
   private TransferLeadership transfer;
@@ -111,22 +110,21 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   public static Behavior<Command> create(RaftNode node, MemoryRaftStorage storage, RaftWal wal,
       ActorRef<StoreActor.Command> store, ActorRef<SnapshotSender.Command> snapshots, PeerTransport peers,
       PendingRequests pending, Duration tickInterval, long snapshotCount, long electionTimeoutMillis,
-      AtomicBoolean leading, Histogram walFsync) {
+      Histogram walFsync) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval);
       return new RaftActor(ctx, node, storage, wal, store, snapshots, peers, pending, snapshotCount,
-          electionTimeoutMillis, leading, walFsync);
+          electionTimeoutMillis, walFsync);
     }));
   }
 
   private RaftActor(ActorContext<Command> ctx, RaftNode node, MemoryRaftStorage storage,
       RaftWal wal, ActorRef<StoreActor.Command> store, ActorRef<SnapshotSender.Command> snapshots,
       PeerTransport peers, PendingRequests pending, long snapshotCount, long electionTimeoutMillis,
-      AtomicBoolean leading, Histogram walFsync) {
+      Histogram walFsync) {
     super(ctx);
     this.walFsync = walFsync;
     this.electionTimeoutMillis = electionTimeoutMillis;
-    this.leading = leading;
     this.node = node;
     this.storage = storage;
     this.wal = wal;
@@ -317,8 +315,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   }
 
   private void renewAtStore(long leaseId) {
-    store.tell(new StoreActor.Query(applier -> applier.leases().renew(leaseId),
-        getContext().getSystem().ignoreRef()));
+    store.tell(new StoreActor.RenewLease(leaseId, getContext().getSystem().ignoreRef()));
   }
 
   private boolean inEffect(ConfChange cc) {
@@ -350,9 +347,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   private void onLeaderChange(long newLeader, Role role) {
     boolean isLeader = role == Role.LEADER;
-    if (isLeader != leading.get()) {
+    if (isLeader != leading) {
       // A new leader's lessor extends every lease by an election timeout, as etcd's does.
-      leading.set(isLeader);
+      leading = isLeader;
       store.tell(new StoreActor.LeadershipChanged(isLeader, electionTimeoutMillis));
     }
     if (newLeader != leaderId) {

@@ -11,6 +11,7 @@ import io.akkaetcd.cluster.proto.PeerMessage;
 import io.akkaetcd.cluster.proto.SnapshotAckProto;
 import io.akkaetcd.cluster.proto.SnapshotChunkProto;
 import io.akkaetcd.raft.InstallSnapshotRequest;
+import io.akkaetcd.raftlog.RaftLogCodec;
 import io.akkaetcd.raft.Snapshot;
 import io.akkaetcd.storage.SnapshotStaging;
 import io.akkaetcd.store.StoreActor;
@@ -91,7 +92,7 @@ public final class SnapshotReceiver extends AbstractBehavior<SnapshotReceiver.Co
       staging = SnapshotStaging.begin(liveDir);
       transferId = chunk.getTransferId();
       nextSeq = 0;
-      metadata = RaftCodec.decode(chunk.getMetadata());
+      metadata = RaftLogCodec.decode(chunk.getMetadata());
       consistentIndex = chunk.getConsistentIndex();
       getContext().getLog().info("receiving a snapshot at index {} (applied index {}) from {}",
           metadata.index(), consistentIndex, Long.toHexString(m.getFrom()));

@@ -14,6 +14,7 @@ import io.akkaetcd.cluster.proto.SnapshotAckProto;
 import io.akkaetcd.cluster.proto.SnapshotChunkProto;
 import io.akkaetcd.mvcc.Backend;
 import io.akkaetcd.raft.InstallSnapshotRequest;
+import io.akkaetcd.raftlog.RaftLogCodec;
 import io.akkaetcd.raft.Snapshot;
 import io.akkaetcd.store.StoreActor;
 import java.util.HashMap;
@@ -193,7 +194,7 @@ public final class SnapshotSender extends AbstractBehavior<SnapshotSender.Comman
     SnapshotChunkProto.Builder chunk = SnapshotChunkProto.newBuilder().setTransferId(t.transferId).setSeq(t.nextSeq);
     if (t.nextSeq == 0) {
       Snapshot s = t.request.snapshot();
-      chunk.setMetadata(RaftCodec.encode(new Snapshot(s.index(), s.term(), s.configuration(), new byte[0])))
+      chunk.setMetadata(RaftLogCodec.encode(new Snapshot(s.index(), s.term(), s.configuration(), new byte[0])))
           .setConsistentIndex(t.consistentIndex);
       t.lookahead = t.view.next();
     }

@@ -167,16 +167,16 @@ public final class EtcdFlags {
 
   static {
     notServed("", "config-file", "wal-dir", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name", "cors",
-        "cert-file", "key-file", "client-crl-file", "trusted-ca-file", "client-cert-allowed-hostname",
-        "peer-cert-file", "peer-key-file", "peer-trusted-ca-file", "peer-cert-allowed-cn",
-        "peer-cert-allowed-hostname", "peer-crl-file", "cipher-suites", "listen-metrics-urls",
+        "client-cert-allowed-hostname", "listen-metrics-urls",
         "log-package-levels", "experimental-enable-v2v3");
-    notServed("false", "client-cert-auth", "auto-tls", "peer-client-cert-auth", "peer-auto-tls", "enable-v2",
+    notServed("false", "enable-v2",
         "enable-pprof", "debug", "experimental-initial-corrupt-check", "experimental-compact-hash-check-enabled",
-        "experimental-enable-lease-checkpoint", "experimental-peer-skip-client-san-verification",
+        "experimental-enable-lease-checkpoint",
         "experimental-memory-mlock", "force-new-cluster", "unsafe-no-fsync");
     notServed("true", "initial-election-tick-advance", "strict-reconfig-check", "pre-vote",
         "experimental-txn-mode-write-with-shared-buffer");
+    // Artery's engine provider does not see the connecting address, so peer client SANs are not checked
+    notServed("true", "experimental-peer-skip-client-san-verification");
     notServed("5", "max-snapshots", "max-wals");
     notServed("5s", "grpc-keepalive-min-time", "experimental-wait-cluster-ready-timeout");
     notServed("2h", "grpc-keepalive-interval");
@@ -191,7 +191,6 @@ public final class EtcdFlags {
     notServed("30000", "proxy-refresh-interval");
     notServed("1000", "proxy-dial-timeout", "experimental-compaction-batch-limit");
     notServed("0", "proxy-read-timeout");
-    notServed("1", "self-signed-cert-validity");
     notServed("simple", "auth-token");
     notServed("300", "auth-token-ttl");
     notServed("10", "bcrypt-cost");

@@ -103,6 +103,21 @@ public final class SnapshotStaging implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes one more pair into a complete staged store, synced, before it is swapped in (a crash before
+   * the swap drops the staged copy anyway: the live store is still there).
+   */
+  public static void amend(Path staged, byte[] key, byte[] value) {
+    if (!Files.exists(staged.resolve(COMPLETE))) {
+      throw new IllegalStateException("staged snapshot " + staged + " is not complete");
+    }
+    try (DB db = factory.open(staged.toFile(), new Options())) {
+      db.put(key, value, SYNC);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Drops a complete staged directory that will not be swapped in (the store already holds as much). */
   public static void discard(Path staged) {
     deleteTree(staged);
