@@ -85,7 +85,13 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   private enum Drive implements Command { INSTANCE }
 
-  private record SnapshotDataReady(InstallSnapshotRequest request, byte[] data) implements Command {}
+  /**
+   * A snapshot's data is in place in the store (see {@link SnapshotReceiver}): step its metadata into
+   * Raft, which moves the log to it and answers the leader.
+   */
+  public record SnapshotArrived(InstallSnapshotRequest request) implements Command {}
+
+  private record SnapshotReported(long to, boolean delivered) implements Command {}
 
   private record CheckpointDone(long appliedIndex) implements Command {}
 
@@ -108,6 +114,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private final long snapshotCount;
   private final long electionTimeoutMillis;
   private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
+  private final ActorRef<SnapshotSender.Command> snapshots;
+  private final ActorRef<SnapshotSender.SnapshotReported> snapshotReportAdapter;
   private long appliedIndex;
   private long leaderId = RaftNode.NONE;
   /** Times a leader (not none) was seen that differs from the one before: etcd_server_leader_changes_seen_total. */
@@ -125,7 +133,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private int confChangeTicksLeft;
 
   public static Behavior<Command> create(Start start, akka.actor.ActorRef wal,
-      ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending,
+      ActorRef<StoreActor.Command> store, ActorRef<SnapshotSender.Command> snapshots, PeerTransport peers,
+      PendingRequests pending,
       Duration tickInterval, long snapshotCount, long electionTimeoutMillis) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(STASH_CAPACITY, stash -> {
       wal.tell(new WalActor.Start(ctx.messageAdapter(WalActor.Recovered.class, WalRecovered::new)),
@@ -135,14 +144,14 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
           .onMessage(WalRecovered.class, r -> {
             MemoryRaftStorage storage = r.recovered().storage();
             if (!r.recovered().empty() || start.bootstrapMembership() == null) {
-              return running(ctx, timers, stash, start, storage, wal, saved, store, peers, pending, tickInterval,
+              return running(ctx, timers, stash, start, storage, wal, saved, store, snapshots, peers, pending, tickInterval,
                   snapshotCount, electionTimeoutMillis);
             }
             Bootstrap b = Bootstrap.of(start.bootstrapMembership());
             wal.tell(new WalActor.Save(null, b.entries(), b.hardState(), true, saved), akka.actor.ActorRef.noSender());
             MemoryRaftStorage bootstrapped = MemoryRaftStorage.bootstrapped(start.bootstrapMembership());
             return Behaviors.receive(Command.class)
-                .onMessageEquals(WalSaved.INSTANCE, () -> running(ctx, timers, stash, start, bootstrapped, wal, saved, store,
+                .onMessageEquals(WalSaved.INSTANCE, () -> running(ctx, timers, stash, start, bootstrapped, wal, saved, store, snapshots,
                     peers, pending, tickInterval, snapshotCount, electionTimeoutMillis))
                 .onAnyMessage(m -> stashWhileStarting(stash, m))
                 .build();
@@ -161,17 +170,19 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private static Behavior<Command> running(ActorContext<Command> ctx, TimerScheduler<Command> timers,
       StashBuffer<Command> stash, Start start,
       MemoryRaftStorage storage, akka.actor.ActorRef wal, ActorRef<WalActor.Saved> saved,
-      ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending, Duration tickInterval,
+      ActorRef<StoreActor.Command> store, ActorRef<SnapshotSender.Command> snapshots, PeerTransport peers,
+      PendingRequests pending, Duration tickInterval,
       long snapshotCount, long electionTimeoutMillis) {
     RaftNode node = new RaftNode(start.raftConfig(), storage, new SplittableRandom());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval);
-    return stash.unstashAll(new RaftActor(ctx, node, storage, wal, saved, store, peers, pending, snapshotCount,
+    return stash.unstashAll(new RaftActor(ctx, node, storage, wal, saved, store, snapshots, peers, pending, snapshotCount,
         electionTimeoutMillis));
   }
 
   private RaftActor(ActorContext<Command> ctx, RaftNode node, MemoryRaftStorage storage,
       akka.actor.ActorRef wal, ActorRef<WalActor.Saved> savedAdapter, ActorRef<StoreActor.Command> store,
-      PeerTransport peers, PendingRequests pending, long snapshotCount, long electionTimeoutMillis) {
+      ActorRef<SnapshotSender.Command> snapshots, PeerTransport peers, PendingRequests pending,
+      long snapshotCount, long electionTimeoutMillis) {
     super(ctx);
     this.electionTimeoutMillis = electionTimeoutMillis;
     this.node = node;
@@ -179,6 +190,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     this.wal = wal;
     this.savedAdapter = savedAdapter;
     this.store = store;
+    this.snapshots = snapshots;
+    this.snapshotReportAdapter = ctx.messageAdapter(SnapshotSender.SnapshotReported.class,
+        r -> new SnapshotReported(r.to(), r.delivered()));
     this.peers = peers;
     this.pending = pending;
     this.snapshotCount = snapshotCount;
@@ -196,7 +210,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         .onMessage(Propose.class, this::onPropose)
         .onMessage(ReadIndex.class, this::onReadIndex)
         .onMessage(FromPeer.class, this::onFromPeer)
-        .onMessage(SnapshotDataReady.class, this::onSnapshotDataReady)
+        .onMessage(SnapshotArrived.class, this::onSnapshotArrived)
+        .onMessage(SnapshotReported.class, this::onSnapshotReported)
         .onMessage(CheckpointDone.class, this::onCheckpointDone)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(TransferLeadership.class, this::onTransferLeadership)
@@ -256,7 +271,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       node.proposeConfChange(ConfChange.decode(m.getForwardedConfChange().toByteArray()));
     } else {
       RaftMessage message = RaftCodec.decode(m);
-      if (message != null) {
+      // A snapshot's metadata counts only once its data is in the store; it never comes bare off the wire.
+      if (message != null && !(message instanceof InstallSnapshotRequest)) {
         node.step(message);
       }
     }
@@ -319,8 +335,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   /** Mirrors what the WAL now holds into the in-memory log. */
   private void persisted(Ready rd) {
     if (rd.snapshot() != null) {
+      // The store already holds it (SnapshotReceiver installs the data before Raft sees the metadata).
       Snapshot s = rd.snapshot();
-      store.tell(new StoreActor.Restore(s.data()));
       storage.applySnapshot(new Snapshot(s.index(), s.term(), s.configuration(), new byte[0]));
       appliedIndex = Math.max(appliedIndex, s.index());
     }
@@ -435,24 +451,18 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     }
   }
 
-  /** A snapshot travels with the store's current content, which covers at least the snapshot's index. */
+  /** The store streams to the follower (see {@link SnapshotSender}); Raft hears how it went when it is over. */
   private void sendSnapshot(InstallSnapshotRequest request) {
-    getContext().ask(StoreActor.Dumped.class, store, Duration.ofSeconds(60), StoreActor.Dump::new,
-        (dumped, failure) -> dumped != null
-            ? new SnapshotDataReady(request, dumped.data())
-            : new SnapshotDataReady(request, null));
+    snapshots.tell(new SnapshotSender.Send(request, snapshotReportAdapter));
   }
 
-  private Behavior<Command> onSnapshotDataReady(SnapshotDataReady ready) {
-    InstallSnapshotRequest r = ready.request();
-    if (ready.data() == null) {
-      node.reportSnapshot(r.to(), false);
-    } else {
-      Snapshot s = r.snapshot();
-      InstallSnapshotRequest withData = new InstallSnapshotRequest(r.from(), r.to(), r.term(),
-          new Snapshot(s.index(), s.term(), s.configuration(), ready.data()));
-      node.reportSnapshot(r.to(), peers.send(r.to(), RaftCodec.encode(withData)));
-    }
+  private Behavior<Command> onSnapshotReported(SnapshotReported reported) {
+    node.reportSnapshot(reported.to(), reported.delivered());
+    return driveSoon();
+  }
+
+  private Behavior<Command> onSnapshotArrived(SnapshotArrived arrived) {
+    node.step(arrived.request());
     return driveSoon();
   }
 

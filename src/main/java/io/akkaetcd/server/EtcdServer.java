@@ -27,6 +27,7 @@ import io.akkaetcd.api.Maintenance;
 import io.akkaetcd.api.MaintenanceHandlerFactory;
 import io.akkaetcd.api.Member;
 import io.akkaetcd.cluster.PeerTransport;
+import io.akkaetcd.cluster.SnapshotTransferSettings;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.metrics.EtcdMetrics;
 import io.akkaetcd.metrics.Histogram;
@@ -151,7 +152,8 @@ public final class EtcdServer implements AutoCloseable {
     MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, RaftBootstrap.start(layout, config),
         memberDir.resolve(LEGACY_WAL_DIR), layout.memberId(), layout.peers(), directory,
         Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
-        WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop);
+        WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop,
+        backend.dir(), SnapshotTransferSettings.from(akkaConfig));
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
         PeerTransport.SYSTEM_NAME, journalDir.withFallback(layout.peerTlsConfig(security.peer()))
         .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));

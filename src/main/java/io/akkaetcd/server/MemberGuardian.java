@@ -13,6 +13,9 @@ import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
 import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.cluster.PeerTransport;
+import io.akkaetcd.cluster.SnapshotReceiver;
+import io.akkaetcd.cluster.SnapshotSender;
+import io.akkaetcd.cluster.SnapshotTransferSettings;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.metrics.Histogram;
 import io.akkaetcd.server.lease.LeaseExpiryActor;
@@ -69,7 +72,8 @@ public final class MemberGuardian {
   public record Parts(StoreState storeState, PendingRequests pending, RaftActor.Start raftStart, Path legacyWal,
       long memberId, Map<Long, List<URI>> initialPeers, MemberDirectory directory,
       Duration heartbeatInterval, long snapshotCount, int electionTimeoutMs, Histogram walFsync,
-      WatchSettings watchSettings, Duration requestTimeout, Duration leaseExpiryInterval, FailStop failStop) {}
+      WatchSettings watchSettings, Duration requestTimeout, Duration leaseExpiryInterval, FailStop failStop,
+      java.nio.file.Path storeDir, SnapshotTransferSettings snapshotTransfer) {}
 
   private MemberGuardian() {}
 
@@ -86,16 +90,21 @@ public final class MemberGuardian {
           peers.addPeer(m.getID(), m.getPeerURLsList().stream().map(URI::create).toList());
         }
       });
+      ActorRef<SnapshotSender.Command> snapshotSender = ctx.spawn(SnapshotSender.create(store, peers,
+          parts.snapshotTransfer()), "snapshot-sender", DispatcherSelector.blocking());
       // The journal Akka creates for the WAL actor finds the member's fsync series here.
       WalMetrics.get(ctx.getSystem().classicSystem()).observeFsyncWith(parts.walFsync());
       akka.actor.ActorRef wal = Adapter.actorOf(ctx,
           WalActor.props(parts.legacyWal()).withDispatcher("akka-etcd-wal-dispatcher"), "wal");
       ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(parts.raftStart(), wal,
-              store, peers, parts.pending(), parts.heartbeatInterval(), parts.snapshotCount(),
+              store, snapshotSender, peers, parts.pending(), parts.heartbeatInterval(), parts.snapshotCount(),
               parts.electionTimeoutMs()),
           "raft", DispatcherSelector.fromConfig("akka-etcd-raft-dispatcher"));
-      ctx.spawn(Behaviors.supervise(PeerInbox.create(raft)).onFailure(SupervisorStrategy.restart()),
-          PeerTransport.INBOX_NAME);
+      ActorRef<SnapshotReceiver.Command> snapshotReceiver = ctx.spawn(SnapshotReceiver.create(parts.storeDir(),
+          store, raft, peers, parts.snapshotTransfer().installTimeout()), "snapshot-receiver",
+          DispatcherSelector.blocking());
+      ctx.spawn(Behaviors.supervise(PeerInbox.create(raft, snapshotSender, snapshotReceiver))
+          .onFailure(SupervisorStrategy.restart()), PeerTransport.INBOX_NAME);
       StoreClient storeClient = new StoreClient(raft, store, parts.pending(), ctx.getSystem().scheduler(),
           parts.requestTimeout());
       // Only the leader lets leases expire; its revokes go through the log like any write.

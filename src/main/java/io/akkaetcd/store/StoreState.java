@@ -5,14 +5,13 @@ import io.akkaetcd.auth.TokenProvider;
 import io.akkaetcd.mvcc.Backend;
 import io.akkaetcd.mvcc.EtcdBuckets;
 import io.akkaetcd.storage.BoltWriter;
+import io.akkaetcd.storage.LevelDbBackend;
+import io.akkaetcd.storage.SnapshotStaging;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.mvcc.LeaseHooks;
 import io.akkaetcd.mvcc.MvccStore;
 import io.akkaetcd.mvcc.Schema;
 import io.akkaetcd.mvcc.WriteBatch;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,8 +23,8 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The store actor's state: the backend and the MVCC store over it, the alarms, and the size etcd's
- * Status reports. A snapshot from the leader replaces the backend's whole content, after which the
- * MVCC store is opened again over it.
+ * Status reports. A snapshot from the leader replaces the backend's whole content (see
+ * {@link #install}), after which the MVCC store is opened again over it.
  *
  * <p>Size: etcd reports its bolt file, which grows with the data, keeps its size when compaction
  * frees pages, and shrinks only on defragment. LevelDB's files say little of that (a fresh store's
@@ -148,40 +147,24 @@ public final class StoreState {
     dbSizeBytes = dbSizeInUseBytes;
   }
 
-  /** Every backend pair, length-prefixed: what a follower needs to become this store (with its consistent index). */
-  byte[] dump() {
-    applier.mvcc().commit(true);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    backend.scan(new byte[0], null, (k, v) -> {
-      try {
-        out.writeInt(k.length);
-        out.write(k);
-        out.writeInt(v.length);
-        out.write(v);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-    return bytes.toByteArray();
+  /** Everything applied so far, as one point in time that later applies do not change. */
+  Backend.PointInTime openPointInTime() {
+    applier.mvcc().commit(false);
+    return backend.openPointInTime();
   }
 
-  void restore(byte[] data) {
-    WriteBatch batch = new WriteBatch();
-    backend.scan(new byte[0], null, (k, v) -> batch.delete(k));
-    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
-      while (in.available() > 0) {
-        byte[] k = in.readNBytes(in.readInt());
-        byte[] v = in.readNBytes(in.readInt());
-        if (!java.util.Arrays.equals(k, Schema.META_MEMBER_ID)) {
-          batch.put(k, v); // the leader's own id stays the leader's; this member keeps its own
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * Replaces the whole store with a complete staged snapshot from the leader and reopens everything
+   * over it: keys and their index, leases, members, alarms, the consistent index. The leader's own
+   * member id stays the leader's: this member's is written over it before the swap, so no crash can
+   * leave this member holding the leader's identity.
+   */
+  void install(Path staged) {
+    if (!(backend instanceof LevelDbBackend levelDb)) {
+      throw new IllegalStateException("a streamed snapshot needs the LevelDB backend");
     }
-    batch.put(Schema.META_MEMBER_ID, MemberIdentity.encode(memberId));
-    backend.write(batch, true);
+    SnapshotStaging.amend(staged, Schema.META_MEMBER_ID, MemberIdentity.encode(memberId));
+    levelDb.replaceWith(staged);
     MemberIdentity restored = MemberIdentity.read(backend);
     if (restored.clusterId() == 0 && clusterId != 0) {
       WriteBatch keep = new WriteBatch();

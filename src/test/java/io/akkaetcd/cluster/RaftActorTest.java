@@ -60,7 +60,8 @@ class RaftActorTest {
         .systemActorOf(WalActor.props(null), "wal");
     TestProbe<StoreActor.Command> store = testKit.createTestProbe();
     PendingRequests pending = new PendingRequests(ID, 1);
-    ActorRef<RaftActor.Command> raft = testKit.spawn(RaftActor.create(start, wal, store.ref(),
+    TestProbe<SnapshotSender.Command> snapshots = testKit.createTestProbe();
+    ActorRef<RaftActor.Command> raft = testKit.spawn(RaftActor.create(start, wal, store.ref(), snapshots.ref(),
         new PeerTransport(Adapter.toClassic(testKit.system())), pending, TICK, 10_000, 1000));
 
     // A brand-new member journals the founding entries, then applies them; no time has passed, so

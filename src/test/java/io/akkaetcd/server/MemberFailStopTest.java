@@ -16,6 +16,7 @@ import com.typesafe.config.ConfigFactory;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.PutRequest;
 import io.akkaetcd.api.PutResponse;
+import io.akkaetcd.cluster.SnapshotTransferSettings;
 import io.akkaetcd.metrics.Histogram;
 import io.akkaetcd.mvcc.Backend;
 import io.akkaetcd.mvcc.InMemoryBackend;
@@ -73,6 +74,11 @@ class MemberFailStopTest {
     }
 
     @Override
+    public PointInTime openPointInTime() {
+      return delegate.openPointInTime();
+    }
+
+    @Override
     public void write(WriteBatch batch, boolean sync) {
       if (failWrites) {
         throw new UncheckedIOException(new IOException("injected: input/output error"));
@@ -103,7 +109,8 @@ class MemberFailStopTest {
     MemberGuardian.Parts parts = new MemberGuardian.Parts(state, pending, raftStart, null, ID, Map.of(), directory,
         Duration.ofMillis(10), 10_000, 100, Histogram.walFsync(new io.prometheus.metrics.model.registry.PrometheusRegistry()),
         new WatchSettings(Duration.ofMinutes(10), 1024, 2 << 20), Duration.ofSeconds(2), Duration.ofMillis(500),
-        (what, cause) -> failStopped.complete(what + ": " + cause.getMessage()));
+        (what, cause) -> failStopped.complete(what + ": " + cause.getMessage()),
+        java.nio.file.Files.createTempDirectory("akka-etcd-failstop").resolve("kv"), new SnapshotTransferSettings(1 << 20, 4, Duration.ofSeconds(10), Duration.ofSeconds(60)));
     ActorRef<MemberGuardian.Command> guardian = testKit.spawn(MemberGuardian.create(parts), "member");
     MemberGuardian.Started started = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(guardian,
         MemberGuardian.GetStarted::new, Duration.ofSeconds(5), testKit.scheduler()).toCompletableFuture()
