@@ -48,7 +48,14 @@ public final class Main {
     run.notices().forEach(log::info);
     run.warnings().forEach(log::warn);
 
-    EtcdServer server = EtcdServer.start(member, config);
+    EtcdServer server;
+    try {
+      server = EtcdServer.start(member, config);
+    } catch (io.akkaetcd.etcdfiles.EtcdFileException | io.akkaetcd.server.DataDirRefusedException e) {
+      log.error("cannot start on data dir {}: {}", member.dataDir(), e.getMessage());
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("received signal; shutting down");

@@ -96,9 +96,10 @@ public final class EtcdServer implements AutoCloseable {
 
   /** Starts the member and returns once its client listeners are bound; see {@link #ready()}. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig) throws Exception {
-    ClusterLayout layout = ClusterLayout.of(config);
-    LevelDbBackend backend = LevelDbBackend.open(config.dataDir().resolve("member").resolve("kv"));
-    RaftWal wal = RaftWal.open(config.dataDir().resolve("member").resolve("wal"));
+    DataDirStart.Stores stores = DataDirStart.open(config);
+    ClusterLayout layout = stores.layout();
+    LevelDbBackend backend = stores.backend();
+    RaftWal wal = stores.wal();
     RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState());
     MemberDirectory directory = new MemberDirectory();
     LongSupplier clock = () -> System.nanoTime() / 1_000_000;
@@ -201,7 +202,7 @@ public final class EtcdServer implements AutoCloseable {
 
   /** Announces this member's name and client URLs through Raft, retrying until a quorum takes it. */
   private void publish(StoreClient storeClient, MemberConfig config) {
-    Member self = layout.self().toBuilder()
+    Member self = layout.self().toBuilder().clearClientURLs()
         .addAllClientURLs(config.advertiseClientUrls().stream().map(URI::toString).toList()).build();
     InternalRaftRequest request = InternalRaftRequest.newBuilder().setMemberAttributes(self).build();
     storeClient.propose(request).whenComplete((ok, failure) -> {

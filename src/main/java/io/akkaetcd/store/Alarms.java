@@ -85,6 +85,14 @@ public final class Alarms {
     return response;
   }
 
+  /** Adds an alarm record (a serialized AlarmMember, etcd's alarm bucket key) to {@code batch}. */
+  public static void write(WriteBatch batch, byte[] alarmMember) {
+    byte[] key = new byte[1 + alarmMember.length];
+    key[0] = PREFIX;
+    System.arraycopy(alarmMember, 0, key, 1, alarmMember.length);
+    batch.put(key, new byte[0]);
+  }
+
   private static void write(Backend backend, AlarmMember alarm, boolean put) {
     byte[] body = alarm.toByteArray();
     byte[] key = new byte[1 + body.length];

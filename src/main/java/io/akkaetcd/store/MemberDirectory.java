@@ -42,11 +42,23 @@ public final class MemberDirectory {
     });
   }
 
+  /** The member records a backend holds, by ID. */
+  public static Map<Long, Member> readAll(Backend backend) {
+    MemberDirectory d = new MemberDirectory();
+    d.load(backend);
+    return new java.util.TreeMap<>(d.members);
+  }
+
+  /** Adds a member record to {@code batch} (an import lays the cluster's members in this way). */
+  public static void write(WriteBatch batch, Member member) {
+    batch.put(ByteBuffer.allocate(9).put(PREFIX).putLong(member.getID()).array(), member.toByteArray());
+  }
+
   void put(Backend backend, Member member) {
     members.put(member.getID(), member);
     listener.accept(member);
     WriteBatch batch = new WriteBatch();
-    batch.put(ByteBuffer.allocate(9).put(PREFIX).putLong(member.getID()).array(), member.toByteArray());
+    write(batch, member);
     backend.write(batch, false);
   }
 }

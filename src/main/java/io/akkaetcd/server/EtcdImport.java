@@ -1,0 +1,106 @@
+package io.akkaetcd.server;
+
+import io.akkaetcd.api.InternalRaftRequest;
+import io.akkaetcd.api.Member;
+import io.akkaetcd.etcdfiles.EtcdImage;
+import io.akkaetcd.mvcc.Backend;
+import io.akkaetcd.mvcc.BackendImport;
+import io.akkaetcd.mvcc.WriteBatch;
+import io.akkaetcd.raft.ConfChange;
+import io.akkaetcd.raft.Configuration;
+import io.akkaetcd.raft.HardState;
+import io.akkaetcd.raft.LogEntry;
+import io.akkaetcd.raft.Snapshot;
+import io.akkaetcd.storage.RaftWal;
+import io.akkaetcd.store.Alarms;
+import io.akkaetcd.store.MemberDirectory;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lays an {@link EtcdImage} into this member's own store, as etcd's restore lays a snapshot into a new
+ * member: the MVCC backend gets every revision, the leases, members and alarms and the consistent
+ * index; the Raft log starts at a snapshot at that index, with the imported configuration, followed by
+ * the etcd log's later entries (translated one for one, so indexes and terms stay etcd's and members
+ * imported from one cluster agree on their logs). The mark that the import is complete is written last.
+ */
+public final class EtcdImport {
+  private static final Logger log = LoggerFactory.getLogger(EtcdImport.class);
+  private static final int BATCH_PAIRS = 10_000;
+
+  private EtcdImport() {}
+
+  public static void write(EtcdImage image, Backend backend, RaftWal wal) {
+    WriteBatch[] batch = {new WriteBatch()};
+    int[] pending = {0};
+    image.forEachRevision((k, v) -> {
+      BackendImport.revision(batch[0], k, v);
+      if (++pending[0] == BATCH_PAIRS) {
+        backend.write(batch[0], false);
+        batch[0] = new WriteBatch();
+        pending[0] = 0;
+      }
+    });
+    WriteBatch rest = batch[0];
+    BackendImport.meta(rest, image.currentRevision(), image.compactRevision(), image.startIndex());
+    image.leases().forEach(l -> BackendImport.lease(rest, l.id(), l.ttlSeconds(), l.remainingTtlSeconds()));
+    image.members().values().forEach(m -> MemberDirectory.write(rest, m));
+    image.alarms().forEach(a -> Alarms.write(rest, a));
+    List<LogEntry> entries = new ArrayList<>();
+    for (EtcdImage.ImportedEntry e : image.entriesAfter()) {
+      entries.add(translate(e, image, rest));
+    }
+    backend.write(rest, true);
+
+    Configuration conf = new Configuration(image.voters(), image.learners());
+    if (!wal.isEmpty()) {
+      wal.load(); // an import that stopped halfway: the snapshot below replaces what it wrote
+    }
+    wal.save(new HardState(image.term(), image.vote(), image.commit()), entries,
+        new Snapshot(image.startIndex(), image.startTerm(), conf, new byte[0]), true);
+
+    WriteBatch done = new WriteBatch();
+    BackendImport.markImported(done, image.memberId(), image.clusterId(),
+        "etcd data dir " + image.dataDir() + ", consistent index " + image.startIndex());
+    backend.write(done, true);
+    if (!image.auth().users().isEmpty() || !image.auth().roles().isEmpty() || image.auth().enabled()) {
+      log.warn("the etcd data dir has auth (enabled={}, {} users, {} roles), which this member does not serve yet;"
+          + " they are not imported", image.auth().enabled(), image.auth().users().size(), image.auth().roles().size());
+    }
+    log.info("imported etcd data: member-id={} cluster-id={} members={} keys={} current-revision={} "
+            + "compact-revision={} leases={} consistent-index={} term={} later-entries={}",
+        Long.toHexString(image.memberId()), Long.toHexString(image.clusterId()), image.members().size(),
+        image.keyCount(), image.currentRevision(), image.compactRevision(), image.leases().size(),
+        image.startIndex(), image.startTerm(), entries.size());
+  }
+
+  private static LogEntry translate(EtcdImage.ImportedEntry e, EtcdImage image, WriteBatch batch) {
+    if (e instanceof EtcdImage.V3Request r) {
+      return LogEntry.normal(r.index(), r.term(), r.request());
+    }
+    if (e instanceof EtcdImage.MemberAttributes a) {
+      // etcd's v2 publish carries name and client URLs only; this member's record holds the peer URLs too.
+      Member known = image.members().get(a.member().getID());
+      Member merged = known == null ? a.member() : known.toBuilder().setName(a.member().getName())
+          .clearClientURLs().addAllClientURLs(a.member().getClientURLsList()).build();
+      return LogEntry.normal(a.index(), a.term(),
+          InternalRaftRequest.newBuilder().setMemberAttributes(merged).build().toByteArray());
+    }
+    if (e instanceof EtcdImage.MembershipChange c) {
+      if (c.member() != null && c.type() != 1) {
+        MemberDirectory.write(batch, c.member()); // our member add records the URLs before the change itself
+      }
+      ConfChange.Type type = switch (c.type()) {
+        case 0 -> ConfChange.Type.ADD_VOTER;
+        case 1 -> ConfChange.Type.REMOVE_NODE;
+        case 3 -> ConfChange.Type.ADD_LEARNER;
+        default -> null; // an update of a member's peer URLs: its record above is all it changes
+      };
+      return type == null ? LogEntry.normal(c.index(), c.term(), new byte[0])
+          : new LogEntry(c.index(), c.term(), LogEntry.EntryType.CONF_CHANGE, new ConfChange(type, c.nodeId()).encode());
+    }
+    return LogEntry.normal(e.index(), e.term(), new byte[0]); // a no-op, or a v2 write not served here
+  }
+}
