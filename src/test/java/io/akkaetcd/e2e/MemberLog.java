@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class MemberLog {
   private final StringBuffer output;
   private final CountDownLatch ready = new CountDownLatch(1);
+  private final CountDownLatch ended = new CountDownLatch(1);
 
   /** Appends to {@code output}, so a member restarted with a new process keeps one log. */
   MemberLog(Process process, StringBuffer output, String threadName) {
@@ -29,6 +30,8 @@ final class MemberLog {
         }
       } catch (IOException ignored) {
         // the process ended
+      } finally {
+        ended.countDown();
       }
     }, threadName);
     reader.setDaemon(true);
@@ -37,6 +40,11 @@ final class MemberLog {
 
   boolean awaitReady(long seconds) throws InterruptedException {
     return ready.await(seconds, TimeUnit.SECONDS);
+  }
+
+  /** Waits until the process's output has been read to its end. */
+  void awaitEnd() throws InterruptedException {
+    ended.await(10, TimeUnit.SECONDS);
   }
 
   String output() {

@@ -71,6 +71,16 @@ final class ProcessMember implements AutoCloseable {
     }
   }
 
+  /** Waits for the process to exit by itself (a member that refuses its data dir); its exit code. */
+  int awaitExit(int seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("member " + name + " did not exit:\n" + output);
+    }
+    log.awaitEnd();
+    return process.exitValue();
+  }
+
   /** SIGSTOP: the process stays, but neither answers nor sends (a member cut off for real). */
   void pause() throws Exception {
     signal("-STOP");
