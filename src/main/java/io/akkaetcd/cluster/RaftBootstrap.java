@@ -26,8 +26,20 @@ public final class RaftBootstrap {
   }
 
   public static Loaded load(RaftWal wal, ClusterLayout layout, String initialClusterState) {
+    return load(wal, layout, initialClusterState, false);
+  }
+
+  /**
+   * @param forceNewCluster etcd's --force-new-cluster: a restarted member becomes a one-member cluster
+   *     keeping its data (see {@link ForceNewCluster}); ignored for a member without a log, as etcd does
+   */
+  public static Loaded load(RaftWal wal, ClusterLayout layout, String initialClusterState, boolean forceNewCluster) {
     if (!wal.isEmpty()) {
-      return new Loaded(wal.load(), layout.memberId());
+      MemoryRaftStorage storage = wal.load();
+      if (forceNewCluster) {
+        ForceNewCluster.apply(storage, wal, layout.memberId());
+      }
+      return new Loaded(storage, layout.memberId());
     }
     if ("existing".equals(initialClusterState)) {
       return new Loaded(new MemoryRaftStorage(Configuration.EMPTY), layout.memberId());

@@ -69,6 +69,7 @@ public record MemberConfig(
   }
 
   private static MemberConfig build(Config c) {
+    refuseWithoutMeaning(c);
     String name = str(c, "name");
     String dataDirText = str(c, "data-dir");
     Path dataDir = Path.of(dataDirText.isEmpty() ? name + ".etcd" : dataDirText);
@@ -130,6 +131,27 @@ public record MemberConfig(
 
     return new MemberConfig(name, dataDir, lcurls, acurls, lpurls, apurls, cluster, state, token,
         (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, mode, retention, logLevel);
+  }
+
+  /**
+   * Flags etcd has that mean nothing in this member's layout are refused when set, never accepted and
+   * ignored (application.conf has no default for them, so a value here came from a flag or ETCD_*).
+   */
+  private static void refuseWithoutMeaning(Config c) {
+    if (c.hasPath(EtcdFlags.KEY_PREFIX + "max-snapshots")) {
+      throw verify("--max-snapshots is not supported: this member writes no .snap files (its MVCC backend, synced "
+          + "every --snapshot-count entries, is its snapshot), so there are none to retain");
+    }
+    if (c.hasPath(EtcdFlags.KEY_PREFIX + "max-wals")) {
+      throw verify("--max-wals is not supported: this member's Raft log is one database, not .wal segment files, "
+          + "and the entries before each snapshot are dropped from it (--snapshot-count), so there are none to retain");
+    }
+  }
+
+  /** --wal-dir: where the Raft log is kept; empty means {@code <data-dir>/member/wal}, as etcd's. */
+  public static Path walDir(Config c, Path dataDir) {
+    String dir = c.hasPath(EtcdFlags.KEY_PREFIX + "wal-dir") ? c.getString(EtcdFlags.KEY_PREFIX + "wal-dir") : "";
+    return dir.isEmpty() ? dataDir.resolve("member").resolve("wal") : Path.of(dir);
   }
 
   /**

@@ -78,6 +78,11 @@ public final class EtcdDataDir {
     List<EtcdImage.ImportedEntry> after = new ArrayList<>();
     for (RaftEntry e : wal.entries()) {
       if (e.getIndex() <= snapIndex) {
+        // The snapshot's ConfState has these changes already; their contexts still name the members
+        // (after `snapshot restore`, the only place the new cluster's names and URLs are, besides the v2 store).
+        if (e.getType() == 1 && decode(e, walDir) instanceof EtcdImage.MembershipChange cc && cc.member() != null) {
+          fromContext.put(cc.nodeId(), cc.member());
+        }
         continue;
       }
       EtcdImage.ImportedEntry decoded = decode(e, walDir);

@@ -30,12 +30,12 @@ final class DataDirStart {
 
   private DataDirStart() {}
 
-  static Stores open(MemberConfig config) {
+  /** @param walDir --wal-dir, or member/wal: the Raft log's place, and where an etcd dir's .wal files are */
+  static Stores open(MemberConfig config, Path walDir) {
     Path dataDir = config.dataDir();
     Path member = dataDir.resolve("member");
     Path kv = member.resolve("kv");
-    Path walDir = member.resolve("wal");
-    boolean etcdFiles = hasEtcdFiles(member);
+    boolean etcdFiles = hasEtcdFiles(member, walDir);
     EtcdImage image = null;
     if (etcdFiles && !Files.exists(kv)) {
       log.info("found etcd's data files in {}; importing them", member);
@@ -75,9 +75,9 @@ final class DataDirStart {
   }
 
   /** etcd's files: its bolt backend, WAL segments or Raft snapshots under member/. */
-  static boolean hasEtcdFiles(Path member) {
+  static boolean hasEtcdFiles(Path member, Path walDir) {
     return Files.exists(EtcdDataDir.db(member.getParent()))
-        || (Files.isDirectory(member.resolve("wal")) && !EtcdWalReader.walFiles(member.resolve("wal")).isEmpty())
+        || (Files.isDirectory(walDir) && !EtcdWalReader.walFiles(walDir).isEmpty())
         || !EtcdSnapFiles.snapFiles(member.resolve("snap")).isEmpty();
   }
 }

@@ -21,6 +21,8 @@ import io.akkaetcd.api.Member;
 import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.cluster.PeerTransport;
 import io.akkaetcd.cluster.RaftActor;
+import io.akkaetcd.compaction.AutoCompaction;
+import io.akkaetcd.config.GoValues;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.metrics.Histogram;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
@@ -86,8 +88,11 @@ public final class EtcdServer implements AutoCloseable {
   private final CompletableFuture<Void> published = new CompletableFuture<>();
   private volatile boolean closing;
 
+  private final AutoCompactor compactor;
+
   private EtcdServer(ActorSystem<Void> system, LevelDbBackend backend, List<ServerBinding> bindings,
-      ClusterLayout layout) {
+      ClusterLayout layout, AutoCompactor compactor) {
+    this.compactor = compactor;
     this.system = system;
     this.backend = backend;
     this.bindings = bindings;
@@ -96,11 +101,12 @@ public final class EtcdServer implements AutoCloseable {
 
   /** Starts the member and returns once its client listeners are bound; see {@link #ready()}. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig) throws Exception {
-    DataDirStart.Stores stores = DataDirStart.open(config);
+    DataDirStart.Stores stores = DataDirStart.open(config, MemberConfig.walDir(akkaConfig, config.dataDir()));
     ClusterLayout layout = stores.layout();
     LevelDbBackend backend = stores.backend();
     RaftWal wal = stores.wal();
-    RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState());
+    RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState(),
+        akkaConfig.getBoolean("akka-etcd.force-new-cluster"));
     MemberDirectory directory = new MemberDirectory();
     LongSupplier clock = () -> System.nanoTime() / 1_000_000;
     StoreState storeState = new StoreState(backend, new StoreState.LeaseFactory() {
@@ -189,7 +195,9 @@ public final class EtcdServer implements AutoCloseable {
             .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
         log.info("serving client traffic insecurely; this is strongly discouraged! address={}", url);
       }
-      EtcdServer server = new EtcdServer(system, backend, bindings, layout);
+      AutoCompactor compactor = AutoCompactor.start(system, storeClient, leading::get, hubRevision::get,
+          AutoCompaction.of(config.autoCompactionMode(), config.autoCompactionRetention(), GoValues::goDuration));
+      EtcdServer server = new EtcdServer(system, backend, bindings, layout, compactor);
       server.publish(storeClient, config);
       return server;
     } catch (Exception e) {
@@ -243,6 +251,9 @@ public final class EtcdServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     closing = true;
+    if (compactor != null) {
+      compactor.close();
+    }
     for (ServerBinding b : bindings) {
       b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
