@@ -105,7 +105,10 @@ public final class MaintenanceService implements Maintenance {
 
   @Override
   public CompletionStage<HashResponse> hash(HashRequest in) {
-    return Unimplemented.call("Hash");
+    CompletionStage<Message> reply = AskPattern.askWithStatus(store, replyTo -> new StoreActor.Query(applier ->
+        HashResponse.newBuilder().setHeader(applier.header(applier.mvcc().currentRevision()))
+            .setHash(applier.hashBuckets()).build(), replyTo), Duration.ofSeconds(30), scheduler);
+    return DirectFutures.direct(reply).thenApply(m -> (HashResponse) m);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.akkaetcd.store;
 
+import io.akkaetcd.mvcc.EtcdBuckets;
+
 import com.google.protobuf.Message;
 import io.akkaetcd.api.AlarmType;
 import io.akkaetcd.api.CompactionResponse;
@@ -42,6 +44,37 @@ public final class Applier {
       identity = identity.toBuilder().setRaftTerm(term).build();
     }
   }
+
+  /**
+   * Maintenance.Hash: etcd hashes its whole bolt file's buckets (names, then each key and value, CRC-32C)
+   * but the consistent index; this hashes the same over the buckets this store exports as etcd's
+   * ({@link EtcdBuckets}: alarm, key, lease, meta), so members holding the same data agree. The value is
+   * not real etcd's for the same data, whose file also has members, cluster and auth buckets.
+   */
+  public int hashBuckets() {
+    mvcc.commit(false);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    boolean[] inMeta = {false};
+    EtcdBuckets.export(backend, Alarms.PREFIX, new EtcdBuckets.Sink() {
+      @Override
+      public void bucket(String name) {
+        inMeta[0] = name.equals("meta");
+        crc.update(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
+
+      @Override
+      public void put(byte[] key, byte[] value) {
+        if (inMeta[0] && java.util.Arrays.equals(key, CONSISTENT_INDEX)) {
+          return;
+        }
+        crc.update(key);
+        crc.update(value);
+      }
+    });
+    return (int) crc.getValue();
+  }
+
+  private static final byte[] CONSISTENT_INDEX = "consistent_index".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   public MvccStore mvcc() {
     return mvcc;
