@@ -150,15 +150,10 @@ public record MemberConfig(
   }
 
   /**
-   * etcd's corruption checks (members comparing HashKV at one revision, a CORRUPT alarm on a mismatch) are
-   * not built yet; asking for them is refused rather than silently running without them.
+   * etcd's periodic corruption check (the leader comparing members' HashKV, a CORRUPT alarm on a mismatch)
+   * is not built yet; asking for it is refused rather than silently running without it.
    */
   private static void refuseCorruptCheck(Config c) {
-    String initial = EtcdFlags.KEY_PREFIX + "experimental-initial-corrupt-check";
-    if (c.hasPath(initial) && c.getBoolean(initial)) {
-      throw verify("--experimental-initial-corrupt-check is not supported yet: this member does not compare its "
-          + "hash with its peers' before serving");
-    }
     String periodic = EtcdFlags.KEY_PREFIX + "experimental-corrupt-check-time";
     if (c.hasPath(periodic)) {
       long nanos;

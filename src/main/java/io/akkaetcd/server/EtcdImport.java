@@ -14,6 +14,8 @@ import io.akkaetcd.raft.Snapshot;
 import io.akkaetcd.storage.RaftWal;
 import io.akkaetcd.store.Alarms;
 import io.akkaetcd.store.MemberDirectory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -48,6 +50,7 @@ public final class EtcdImport {
     image.leases().forEach(l -> BackendImport.lease(rest, l.id(), l.ttlSeconds(), l.remainingTtlSeconds()));
     image.members().values().forEach(m -> MemberDirectory.write(rest, m));
     image.alarms().forEach(a -> Alarms.write(rest, a));
+    writeAuth(rest, image.auth());
     List<LogEntry> entries = new ArrayList<>();
     for (EtcdImage.ImportedEntry e : image.entriesAfter()) {
       entries.add(translate(e, image, rest));
@@ -65,15 +68,38 @@ public final class EtcdImport {
     BackendImport.markImported(done, image.memberId(), image.clusterId(),
         "etcd data dir " + image.dataDir() + ", consistent index " + image.startIndex());
     backend.write(done, true);
-    if (!image.auth().users().isEmpty() || !image.auth().roles().isEmpty() || image.auth().enabled()) {
-      log.warn("the etcd data dir has auth (enabled={}, {} users, {} roles), which this member does not serve yet;"
-          + " they are not imported", image.auth().enabled(), image.auth().users().size(), image.auth().roles().size());
+    EtcdImage.Auth auth = image.auth();
+    if (!auth.users().isEmpty() || !auth.roles().isEmpty() || auth.enabled()) {
+      log.warn("the etcd data dir has auth (enabled={}, {} users, {} roles): kept in the store for the Auth "
+          + "service, which this build does not serve yet", auth.enabled(), auth.users().size(), auth.roles().size());
     }
     log.info("imported etcd data: member-id={} cluster-id={} members={} keys={} current-revision={} "
             + "compact-revision={} leases={} consistent-index={} term={} later-entries={}",
         Long.toHexString(image.memberId()), Long.toHexString(image.clusterId()), image.members().size(),
         image.keyCount(), image.currentRevision(), image.compactRevision(), image.leases().size(),
         image.startIndex(), image.startTerm(), entries.size());
+  }
+
+  /**
+   * etcd's auth buckets with etcd's encodings, under the prefixes the Auth work (branch auth) keeps them
+   * at: 'A' authEnabled/authRevision, 'R' role name -> authpb.Role, 'U' user name -> authpb.User.
+   */
+  private static void writeAuth(WriteBatch batch, EtcdImage.Auth auth) {
+    if (auth.users().isEmpty() && auth.roles().isEmpty() && !auth.enabled() && auth.revision() == 0) {
+      return;
+    }
+    batch.put(prefixed('A', "authEnabled".getBytes(StandardCharsets.US_ASCII)), new byte[] {(byte) (auth.enabled() ? 1 : 0)});
+    batch.put(prefixed('A', "authRevision".getBytes(StandardCharsets.US_ASCII)),
+        ByteBuffer.allocate(8).putLong(auth.revision()).array());
+    auth.roles().forEach((name, role) -> batch.put(prefixed('R', name.getBytes(StandardCharsets.UTF_8)), role));
+    auth.users().forEach((name, user) -> batch.put(prefixed('U', name.getBytes(StandardCharsets.UTF_8)), user));
+  }
+
+  private static byte[] prefixed(char prefix, byte[] name) {
+    byte[] key = new byte[1 + name.length];
+    key[0] = (byte) prefix;
+    System.arraycopy(name, 0, key, 1, name.length);
+    return key;
   }
 
   private static LogEntry translate(EtcdImage.ImportedEntry e, EtcdImage image, WriteBatch batch) {

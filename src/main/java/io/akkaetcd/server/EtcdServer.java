@@ -152,6 +152,9 @@ public final class EtcdServer implements AutoCloseable {
     }), PeerTransport.SYSTEM_NAME, layout.remotingConfig(config).withFallback(akkaConfig));
     try {
       Actors refs = actors.get(10, TimeUnit.SECONDS);
+      if (akkaConfig.getBoolean("akka-etcd.experimental-initial-corrupt-check")) {
+        InitialCorruptCheck.run(system, refs.store(), layout.memberId(), MemberDirectory.readAll(backend));
+      }
       StoreClient storeClient = new StoreClient(refs.raft(), refs.store(), pending, system.scheduler(), REQUEST_TIMEOUT);
       // Only the leader lets leases expire; its revokes go through the log like any write.
       system.systemActorOf(LeaseExpiryActor.create(storeClient, leading::get, Duration.ofMillis(500)),

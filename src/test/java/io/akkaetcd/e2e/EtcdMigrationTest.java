@@ -72,7 +72,7 @@ class EtcdMigrationTest {
             "--initial-advertise-peer-urls", m.peerUrl());
         assertEquals(0, restore.exitCode(), restore.stderr());
       }
-      cluster.start();
+      cluster.start(120);
       for (ProcessMember m : cluster.members) {
         assertEquals(expected, kvs(m.endpoint()), m.name() + "\n" + cluster.logs());
         assertTrue(Etcdctl.run(m.endpoint(), null, "lease", "list").stdout().contains(lease), m.name());
@@ -98,6 +98,8 @@ class EtcdMigrationTest {
       String lease;
       try (RealEtcd etcd = RealEtcd.start("--data-dir=" + data)) {
         lease = writeSample(etcd.endpoint());
+        assertEquals(0, Etcdctl.run(etcd.endpoint(), null, "user", "add", "root:secret").exitCode());
+        assertEquals(0, Etcdctl.run(etcd.endpoint(), null, "role", "add", "reader").exitCode());
         expected = kvs(etcd.endpoint());
         status = Etcdctl.run(etcd.endpoint(), null, "get", "a", "-w", "json").stdout();
       }
@@ -125,6 +127,12 @@ class EtcdMigrationTest {
         assertEquals(Long.parseLong(field(status, "revision")) + 1, Long.parseLong(field(put, "revision")), put);
       }
       assertArrayEquals(dbBefore, sha256(data.resolve("member/snap/db")), "etcd's db is left as it was");
+      // Users and roles are kept, in etcd's encodings, where the Auth service reads them ('U', 'R').
+      try (io.akkaetcd.storage.LevelDbBackend kv = io.akkaetcd.storage.LevelDbBackend.open(data.resolve("member/kv"))) {
+        byte[] user = kv.get("Uroot".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("root", io.akkaetcd.api.User.parseFrom(user).getName().toStringUtf8());
+        assertTrue(kv.get("Rreader".getBytes(java.nio.charset.StandardCharsets.UTF_8)) != null);
+      }
 
       for (Path bad : new Path[] {badCrc, truncated}) {
         try (ProcessMember ours = new ProcessMember(bad, RealEtcd.freePort(), RealEtcd.freePort())) {

@@ -65,7 +65,11 @@ final class ProcessMember implements AutoCloseable {
   }
 
   void awaitReady() throws Exception {
-    if (!log.awaitReady(60)) {
+    awaitReady(60);
+  }
+
+  void awaitReady(int seconds) throws Exception {
+    if (!log.awaitReady(seconds)) {
       process.destroyForcibly();
       throw new IllegalStateException("member " + name + " did not become ready:\n" + output);
     }
