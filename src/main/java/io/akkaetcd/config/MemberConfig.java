@@ -69,7 +69,6 @@ public record MemberConfig(
   }
 
   private static MemberConfig build(Config c) {
-    refuseWithoutMeaning(c);
     String name = str(c, "name");
     String dataDirText = str(c, "data-dir");
     Path dataDir = Path.of(dataDirText.isEmpty() ? name + ".etcd" : dataDirText);
@@ -131,42 +130,6 @@ public record MemberConfig(
 
     return new MemberConfig(name, dataDir, lcurls, acurls, lpurls, apurls, cluster, state, token,
         (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, mode, retention, logLevel);
-  }
-
-  /**
-   * Flags etcd has that mean nothing in this member's layout are refused when set, never accepted and
-   * ignored (application.conf has no default for them, so a value here came from a flag or ETCD_*).
-   */
-  private static void refuseWithoutMeaning(Config c) {
-    refuseCorruptCheck(c);
-    if (c.hasPath(EtcdFlags.KEY_PREFIX + "max-snapshots")) {
-      throw verify("--max-snapshots is not supported: this member writes no .snap files (its MVCC backend, synced "
-          + "every --snapshot-count entries, is its snapshot), so there are none to retain");
-    }
-    if (c.hasPath(EtcdFlags.KEY_PREFIX + "max-wals")) {
-      throw verify("--max-wals is not supported: this member's Raft log is one database, not .wal segment files, "
-          + "and the entries before each snapshot are dropped from it (--snapshot-count), so there are none to retain");
-    }
-  }
-
-  /**
-   * etcd's periodic corruption check (the leader comparing members' HashKV, a CORRUPT alarm on a mismatch)
-   * is not built yet; asking for it is refused rather than silently running without it.
-   */
-  private static void refuseCorruptCheck(Config c) {
-    String periodic = EtcdFlags.KEY_PREFIX + "experimental-corrupt-check-time";
-    if (c.hasPath(periodic)) {
-      long nanos;
-      try {
-        nanos = GoValues.parseDuration(c.getString(periodic));
-      } catch (GoValues.BadValue e) {
-        throw verify("invalid value " + GoValues.quote(c.getString(periodic)) + " for " + periodic + ": " + e.getMessage());
-      }
-      if (nanos != 0) {
-        throw verify("--experimental-corrupt-check-time is not supported yet: this member's leader does not compare "
-            + "members' hashes, so no CORRUPT alarm would ever be raised");
-      }
-    }
   }
 
   /** --wal-dir: where the Raft log is kept; empty means {@code <data-dir>/member/wal}, as etcd's. */

@@ -11,8 +11,8 @@ import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.errors.EtcdException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
-import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,36 +26,39 @@ final class AutoCompactor implements AutoCloseable {
 
   private final ActorSystem<?> system;
   private final StoreClient store;
-  private final BooleanSupplier leading;
-  private final LongSupplier currentRevision;
+  /** What a tick needs to know: whether this member leads, and the current revision. */
+  record View(boolean leading, long revision) {}
+
+  private final Supplier<CompletionStage<View>> view;
   private final PeriodicSchedule periodic;
   private final RevisionSchedule revision;
   private final Duration period;
   private volatile boolean closed;
   private volatile Cancellable next;
 
-  private AutoCompactor(ActorSystem<?> system, StoreClient store, BooleanSupplier leading, LongSupplier currentRevision,
+  private AutoCompactor(ActorSystem<?> system, StoreClient store, Supplier<CompletionStage<View>> view,
       AutoCompaction settings) {
     this.system = system;
     this.store = store;
-    this.leading = leading;
-    this.currentRevision = currentRevision;
+    this.view = view;
     this.period = settings.period();
     this.periodic = settings.revisions() == 0 ? new PeriodicSchedule(settings.period(), System.nanoTime()) : null;
     this.revision = settings.revisions() > 0 ? new RevisionSchedule(settings.revisions()) : null;
   }
 
   /** Null if auto-compaction is off. */
-  static AutoCompactor start(ActorSystem<?> system, StoreClient store, BooleanSupplier leading,
-      LongSupplier currentRevision, AutoCompaction settings) {
+  static AutoCompactor start(ActorSystem<?> system, StoreClient store, Supplier<CompletionStage<View>> view,
+      AutoCompaction settings) {
     if (!settings.enabled()) {
       return null;
     }
-    AutoCompactor c = new AutoCompactor(system, store, leading, currentRevision, settings);
+    AutoCompactor c = new AutoCompactor(system, store, view, settings);
     if (c.periodic != null) {
       log.info("auto compaction: mode=periodic retention={}", c.period);
-      c.periodic.record(currentRevision.getAsLong());
-      c.schedule(c.periodic.retryInterval(), c::periodicTick);
+      c.withView(v -> {
+        c.periodic.record(v.revision());
+        c.schedule(c.periodic.retryInterval(), c::periodicTick);
+      }, c::periodicTick);
     } else {
       log.info("auto compaction: mode=revision retention={}", c.revision.retention());
       c.schedule(RevisionSchedule.INTERVAL, c::revisionTick);
@@ -69,10 +72,25 @@ final class AutoCompactor implements AutoCloseable {
     }
   }
 
+  /** Runs {@code then} with the member's view; if it cannot be had, tries {@code retry} after a retry interval. */
+  private void withView(java.util.function.Consumer<View> then, Runnable retry) {
+    view.get().whenComplete((v, failure) -> {
+      if (failure != null) {
+        schedule(periodic != null ? periodic.retryInterval() : RevisionSchedule.INTERVAL, retry);
+      } else {
+        then.accept(v);
+      }
+    });
+  }
+
   private void periodicTick() {
-    long rev = periodic.due(System.nanoTime(), !leading.getAsBoolean());
+    withView(this::periodicTick, this::periodicTick);
+  }
+
+  private void periodicTick(View v) {
+    long rev = periodic.due(System.nanoTime(), !v.leading());
     if (rev <= 0) {
-      periodic.record(currentRevision.getAsLong());
+      periodic.record(v.revision());
       schedule(periodic.retryInterval(), this::periodicTick);
       return;
     }
@@ -88,13 +106,19 @@ final class AutoCompactor implements AutoCloseable {
             period, periodic.retryInterval(), failure.getMessage());
       }
       periodic.compacted(System.nanoTime(), succeeded);
-      periodic.record(currentRevision.getAsLong());
-      schedule(periodic.retryInterval(), this::periodicTick);
+      withView(after -> {
+        periodic.record(after.revision());
+        schedule(periodic.retryInterval(), this::periodicTick);
+      }, this::periodicTick);
     });
   }
 
   private void revisionTick() {
-    long rev = revision.due(currentRevision.getAsLong(), !leading.getAsBoolean());
+    withView(this::revisionTick, this::revisionTick);
+  }
+
+  private void revisionTick(View v) {
+    long rev = revision.due(v.revision(), !v.leading());
     if (rev <= 0) {
       schedule(RevisionSchedule.INTERVAL, this::revisionTick);
       return;

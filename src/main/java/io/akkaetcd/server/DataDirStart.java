@@ -1,6 +1,5 @@
 package io.akkaetcd.server;
 
-import io.akkaetcd.cluster.ClusterLayout;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.etcdfiles.EtcdDataDir;
 import io.akkaetcd.etcdfiles.EtcdImage;
@@ -9,7 +8,6 @@ import io.akkaetcd.etcdfiles.EtcdWalReader;
 import io.akkaetcd.mvcc.BackendImport;
 import io.akkaetcd.storage.LevelDbBackend;
 import io.akkaetcd.storage.RaftWal;
-import io.akkaetcd.store.MemberDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -26,7 +24,8 @@ import org.slf4j.LoggerFactory;
 final class DataDirStart {
   private static final Logger log = LoggerFactory.getLogger(DataDirStart.class);
 
-  record Stores(LevelDbBackend backend, RaftWal wal, ClusterLayout layout) {}
+  /** @param imported the store came from etcd's files (now, or at an earlier start) */
+  record Stores(LevelDbBackend backend, RaftWal wal, boolean imported) {}
 
   private DataDirStart() {}
 
@@ -58,12 +57,10 @@ final class DataDirStart {
           EtcdImport.write(image, backend, wal);
           imported = BackendImport.imported(backend);
         }
-        ClusterLayout layout = imported == null ? ClusterLayout.of(config)
-            : ClusterLayout.imported(imported.memberId(), imported.clusterId(), MemberDirectory.readAll(backend));
         if (imported != null && image == null) {
           log.info("starting from the store imported from {}", imported.description());
         }
-        return new Stores(backend, wal, layout);
+        return new Stores(backend, wal, imported != null);
       } catch (RuntimeException e) {
         wal.close();
         throw e;

@@ -12,7 +12,8 @@ import io.akkaetcd.raft.HardState;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.Snapshot;
 import io.akkaetcd.storage.RaftWal;
-import io.akkaetcd.store.Alarms;
+import io.akkaetcd.mvcc.Schema;
+import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.MemberDirectory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ public final class EtcdImport {
     BackendImport.meta(rest, image.currentRevision(), image.compactRevision(), image.startIndex());
     image.leases().forEach(l -> BackendImport.lease(rest, l.id(), l.ttlSeconds(), l.remainingTtlSeconds()));
     image.members().values().forEach(m -> MemberDirectory.write(rest, m));
-    image.alarms().forEach(a -> Alarms.write(rest, a));
+    image.alarms().forEach(a -> rest.put(Schema.Bucket.ALARM.key(a), new byte[0]));
     writeAuth(rest, image.auth());
     List<LogEntry> entries = new ArrayList<>();
     for (EtcdImage.ImportedEntry e : image.entriesAfter()) {
@@ -64,6 +65,7 @@ public final class EtcdImport {
     wal.save(new HardState(image.term(), image.vote(), image.commit()), entries,
         new Snapshot(image.startIndex(), image.startTerm(), conf, new byte[0]), true);
 
+    MemberIdentity.storeAtBootstrap(backend, new MemberIdentity(image.memberId(), image.clusterId()));
     WriteBatch done = new WriteBatch();
     BackendImport.markImported(done, image.memberId(), image.clusterId(),
         "etcd data dir " + image.dataDir() + ", consistent index " + image.startIndex());

@@ -4,12 +4,10 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.grpc.GrpcClientSettings;
-import com.google.protobuf.Message;
 import io.akkaetcd.api.HashKVRequest;
 import io.akkaetcd.api.HashKVResponse;
 import io.akkaetcd.api.MaintenanceClient;
 import io.akkaetcd.api.Member;
-import io.akkaetcd.mvcc.KvHash;
 import io.akkaetcd.store.StoreActor;
 import java.net.URI;
 import java.time.Duration;
@@ -34,14 +32,9 @@ final class InitialCorruptCheck {
 
   static void run(ActorSystem<?> system, ActorRef<StoreActor.Command> store, long selfId,
       Map<Long, Member> members) throws Exception {
-    Message local = AskPattern.<StoreActor.Command, akka.pattern.StatusReply<Message>>ask(store,
-        replyTo -> new StoreActor.Query(applier -> {
-          KvHash.Result h = applier.mvcc().hashKv(0);
-          return HashKVResponse.newBuilder().setHash(h.hash()).setCompactRevision(h.compactRevision())
-              .setHeader(applier.header(h.currentRevision())).build();
-        }, replyTo), Duration.ofSeconds(30), system.scheduler()).toCompletableFuture().get(30, TimeUnit.SECONDS)
-        .getValue();
-    HashKVResponse mine = (HashKVResponse) local;
+    HashKVResponse mine = AskPattern.<StoreActor.Command, HashKVResponse>askWithStatus(store,
+        replyTo -> new StoreActor.HashKv(0, replyTo), Duration.ofSeconds(30), system.scheduler())
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
     long rev = mine.getHeader().getRevision();
     log.info("starting initial corruption check: local-member-id={} timeout={}", Long.toHexString(selfId), PEER_TIMEOUT);
     int mismatch = 0;

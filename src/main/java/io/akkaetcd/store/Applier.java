@@ -12,7 +12,6 @@ import io.akkaetcd.api.RangeResponse;
 import io.akkaetcd.api.ResponseHeader;
 import io.akkaetcd.api.TxnResponse;
 import io.akkaetcd.errors.EtcdError;
-import io.akkaetcd.mvcc.Backend;
 import io.akkaetcd.mvcc.MvccStore;
 
 /**
@@ -21,60 +20,34 @@ import io.akkaetcd.mvcc.MvccStore;
  */
 public final class Applier {
   private final MvccStore mvcc;
-  private final Backend backend;
   private final MemberDirectory members;
   private final Alarms alarms;
   /** Null when the member serves no leases (tests of the KV path alone). */
   private final LeaseApplier leases;
   private ResponseHeader identity;
 
-  public Applier(MvccStore mvcc, Backend backend, long clusterId, long memberId, MemberDirectory members,
+  public Applier(MvccStore mvcc, long clusterId, long memberId, MemberDirectory members,
       Alarms alarms, LeaseApplier leases) {
     this.members = members;
     this.alarms = alarms;
     this.leases = leases;
     this.mvcc = mvcc;
-    this.backend = backend;
     this.identity = ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId).build();
   }
 
-  /** Headers carry the Raft term the member is in as it applies. */
-  public void setRaftTerm(long term) {
-    if (term != identity.getRaftTerm()) {
-      identity = identity.toBuilder().setRaftTerm(term).build();
+  /** Headers carry the Raft term the member is in as it applies; true if the term changed. */
+  public boolean setRaftTerm(long term) {
+    if (term == identity.getRaftTerm()) {
+      return false;
     }
+    identity = identity.toBuilder().setRaftTerm(term).build();
+    return true;
   }
 
-  /**
-   * Maintenance.Hash: etcd hashes its whole bolt file's buckets (names, then each key and value, CRC-32C)
-   * but the consistent index; this hashes the same over the buckets this store exports as etcd's
-   * ({@link EtcdBuckets}: alarm, key, lease, meta), so members holding the same data agree. The value is
-   * not real etcd's for the same data, whose file also has members, cluster and auth buckets.
-   */
-  public int hashBuckets() {
-    mvcc.commit(false);
-    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    boolean[] inMeta = {false};
-    EtcdBuckets.export(backend, Alarms.PREFIX, new EtcdBuckets.Sink() {
-      @Override
-      public void bucket(String name) {
-        inMeta[0] = name.equals("meta");
-        crc.update(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      }
-
-      @Override
-      public void put(byte[] key, byte[] value) {
-        if (inMeta[0] && java.util.Arrays.equals(key, CONSISTENT_INDEX)) {
-          return;
-        }
-        crc.update(key);
-        crc.update(value);
-      }
-    });
-    return (int) crc.getValue();
+  void setClusterId(long clusterId) {
+    identity = identity.toBuilder().setClusterId(clusterId).build();
   }
 
-  private static final byte[] CONSISTENT_INDEX = "consistent_index".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   public MvccStore mvcc() {
     return mvcc;
@@ -134,10 +107,10 @@ public final class Applier {
           .setHeader(header(mvcc.currentRevision())).build();
     }
     if (request.hasAlarm()) {
-      return alarms.apply(backend, request.getAlarm()).setHeader(header(mvcc.currentRevision())).build();
+      return alarms.apply(mvcc, request.getAlarm()).setHeader(header(mvcc.currentRevision())).build();
     }
     if (request.hasMemberAttributes()) {
-      members.put(backend, request.getMemberAttributes());
+      members.put(mvcc, request.getMemberAttributes());
       return request.getMemberAttributes();
     }
     throw new IllegalArgumentException("request not supported yet: " + request);

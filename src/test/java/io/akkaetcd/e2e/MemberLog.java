@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 final class MemberLog {
   private final StringBuffer output;
   private final CountDownLatch ready = new CountDownLatch(1);
-  private final CountDownLatch ended = new CountDownLatch(1);
+  private final Thread reader;
 
   /** Appends to {@code output}, so a member restarted with a new process keeps one log. */
   MemberLog(Process process, StringBuffer output, String threadName) {
     this.output = output;
-    Thread reader = new Thread(() -> {
+    reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(
           new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
@@ -30,8 +30,6 @@ final class MemberLog {
         }
       } catch (IOException ignored) {
         // the process ended
-      } finally {
-        ended.countDown();
       }
     }, threadName);
     reader.setDaemon(true);
@@ -42,9 +40,10 @@ final class MemberLog {
     return ready.await(seconds, TimeUnit.SECONDS);
   }
 
-  /** Waits until the process's output has been read to its end. */
-  void awaitEnd() throws InterruptedException {
-    ended.await(10, TimeUnit.SECONDS);
+  /** Waits until the process has closed its output and every line of it is in {@link #output()}. */
+  boolean awaitEnd(long seconds) throws InterruptedException {
+    reader.join(TimeUnit.SECONDS.toMillis(seconds));
+    return !reader.isAlive();
   }
 
   String output() {

@@ -20,8 +20,8 @@ class BucketHashTest {
 
   @Test
   void sameDataHashesTheSameAndOneChangedByteDoesNot() {
-    int a = storeWith("value", 5).applier().hashBuckets();
-    assertEquals(a, storeWith("value", 6).applier().hashBuckets(), "the consistent index is not hashed, as in etcd");
-    assertNotEquals(a, storeWith("valuf", 5).applier().hashBuckets());
+    int a = storeWith("value", 5).hashBuckets();
+    assertEquals(a, storeWith("value", 6).hashBuckets(), "the consistent index is not hashed, as in etcd");
+    assertNotEquals(a, storeWith("valuf", 5).hashBuckets());
   }
 }
