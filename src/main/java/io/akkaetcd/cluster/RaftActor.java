@@ -69,7 +69,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   public record RenewLease(long leaseId) implements Command {}
 
   /** What Maintenance.Status reports of Raft. */
-  public record RaftView(RaftStatus status, long appliedIndex) {}
+  public record RaftView(RaftStatus status, long appliedIndex, long leaderChanges) {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -91,6 +91,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
   private long appliedIndex;
   private long leaderId = RaftNode.NONE;
+  /** Times a leader (not none) was seen that differs from the one before: etcd_server_leader_changes_seen_total. */
+  private long leaderChanges;
   private boolean leading;
   private boolean checkpointing;
   private boolean driveQueued;
@@ -344,6 +346,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         // The core drops reads pending at the old leader; fail them so clients retry at once.
         pending.failAllReads(EtcdError.LEADER_CHANGED.exception());
       }
+      if (newLeader != RaftNode.NONE) {
+        leaderChanges++;
+      }
       leaderId = newLeader;
     }
     if (transfer != null && newLeader == transfer.targetId()) {
@@ -393,7 +398,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    get.replyTo().tell(new RaftView(node.status(), appliedIndex));
+    get.replyTo().tell(new RaftView(node.status(), appliedIndex, leaderChanges));
     return this;
   }
 

@@ -19,6 +19,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.concurrent.DirectFutures;
+import io.akkaetcd.metrics.GrpcServerMetrics;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,14 +49,16 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
   private final Function<HttpRequest, CompletionStage<HttpResponse>> fallback;
   private final Materializer materializer;
   private final int maxRequestBytes;
+  private final GrpcServerMetrics metrics;
 
   private UnaryGrpcHandler(Map<String, UnaryMethod> methods,
       Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Materializer materializer,
-      int maxRequestBytes) {
+      int maxRequestBytes, GrpcServerMetrics metrics) {
     this.methods = Map.copyOf(methods);
     this.fallback = fallback;
     this.materializer = materializer;
     this.maxRequestBytes = maxRequestBytes;
+    this.metrics = metrics;
   }
 
   public static Builder builder() {
@@ -68,12 +71,16 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     if (method == null) {
       return fallback.apply(request);
     }
+    GrpcServerMetrics.Call call = metrics.start("unary", request.getUri().path().substring(1));
     HttpEntity entity = request.entity();
-    if (entity instanceof HttpEntity.Strict strict) {
-      return handle(method, strict.getData(), request);
-    }
-    return DirectFutures.direct(entity.toStrict(STRICT_TIMEOUT_MS, materializer))
-        .thenCompose(strict -> handle(method, strict.getData(), request));
+    CompletionStage<HttpResponse> response = entity instanceof HttpEntity.Strict strict
+        ? handle(method, strict.getData(), request)
+        : DirectFutures.direct(entity.toStrict(STRICT_TIMEOUT_MS, materializer))
+            .thenCompose(strict -> handle(method, strict.getData(), request));
+    return response.thenApply(r -> {
+      call.handled(r.getHeader("grpc-status").map(h -> Integer.parseInt(h.value())).orElse(0));
+      return r;
+    });
   }
 
   private CompletionStage<HttpResponse> handle(UnaryMethod method, ByteString body, HttpRequest request) {
@@ -153,43 +160,20 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
      * as {@code KV}) declares, served by {@code implementation}.
      */
     public <T> Builder service(Class<T> serviceInterface, T implementation) {
-      Descriptors.ServiceDescriptor service = describe(serviceInterface);
-      for (Descriptors.MethodDescriptor rpc : service.getMethods()) {
+      for (Descriptors.MethodDescriptor rpc : ServiceReflection.describe(serviceInterface).getMethods()) {
         if (rpc.isClientStreaming() || rpc.isServerStreaming()) {
           continue;
         }
-        String javaName = Character.toLowerCase(rpc.getName().charAt(0)) + rpc.getName().substring(1);
-        Method javaMethod = findMethod(serviceInterface, javaName);
-        String path = "/" + service.getFullName() + "/" + rpc.getName();
-        methods.put(path, new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]),
-            implementation, javaMethod));
+        Method javaMethod = ServiceReflection.javaMethod(serviceInterface, rpc);
+        methods.put("/" + ServiceReflection.fullMethodName(rpc),
+            new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]), implementation, javaMethod));
       }
       return this;
     }
 
     public UnaryGrpcHandler build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback,
-        Materializer materializer, int maxRequestBytes) {
-      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes);
-    }
-
-    private static Descriptors.ServiceDescriptor describe(Class<?> serviceInterface) {
-      try {
-        String name = (String) serviceInterface.getField("name").get(null);
-        akka.grpc.ServiceDescription description =
-            (akka.grpc.ServiceDescription) serviceInterface.getField("description").get(null);
-        return description.descriptor().findServiceByName(name.substring(name.lastIndexOf('.') + 1));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalArgumentException(serviceInterface + " is not an Akka gRPC service interface", e);
-      }
-    }
-
-    private static Method findMethod(Class<?> serviceInterface, String name) {
-      for (Method m : serviceInterface.getMethods()) {
-        if (m.getName().equals(name) && m.getParameterCount() == 1) {
-          return m;
-        }
-      }
-      throw new IllegalArgumentException(serviceInterface + " has no method " + name);
+        Materializer materializer, int maxRequestBytes, GrpcServerMetrics metrics) {
+      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes, metrics);
     }
 
     @SuppressWarnings("unchecked")

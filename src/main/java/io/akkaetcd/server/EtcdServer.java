@@ -23,8 +23,12 @@ import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.compaction.AutoCompaction;
 import io.akkaetcd.config.GoValues;
 import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.metrics.EtcdMetrics;
 import io.akkaetcd.metrics.Histogram;
+import io.akkaetcd.config.Version;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
+import io.akkaetcd.gateway.CorsAccessControl;
+import io.akkaetcd.gateway.JsonGateway;
 import io.akkaetcd.api.Election;
 import io.akkaetcd.api.ElectionHandlerFactory;
 import io.akkaetcd.api.Lease;
@@ -33,6 +37,7 @@ import io.akkaetcd.api.Lock;
 import io.akkaetcd.api.Watch;
 import io.akkaetcd.api.WatchHandlerFactory;
 import io.akkaetcd.grpc.StreamingGrpcHandlers;
+import io.akkaetcd.grpc.StreamMetricsProxy;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.server.concurrency.ElectionService;
 import io.akkaetcd.server.concurrency.LockService;
@@ -50,10 +55,12 @@ import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreState;
+import io.akkaetcd.tls.TransportSecurity;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -106,6 +113,7 @@ public final class EtcdServer implements AutoCloseable {
     LevelDbBackend backend = stores.backend();
     RaftWal wal = stores.wal();
     ClusterLayout flags = ClusterLayout.of(config);
+    TransportSecurity security = TransportSecurity.prepare(config, akkaConfig);
     MemberIdentity identity = identity(backend, wal, flags, config);
     // An imported member's peers are the members etcd's data names, not the flags' cluster.
     ClusterLayout layout = stores.imported()
@@ -128,14 +136,18 @@ public final class EtcdServer implements AutoCloseable {
       }
     }, identity.clusterId(), identity.memberId(), directory);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
-    Histogram walFsync = Histogram.walFsync();
+    EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_VERSION, layout.memberId(),
+        storeState::clusterId, config.quotaBackendBytes(), config.metrics().equals("extensive"));
+    Histogram walFsync = metrics.walFsync();
+    metrics.registerProposals(pending::failedProposals, pending::pendingProposals);
     RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
     MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, node, raftState.storage(), wal,
         layout.memberId(), layout.peers(), directory, Duration.ofMillis(config.heartbeatIntervalMs()),
         config.snapshotCount(), config.electionTimeoutMs(), walFsync,
         WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop);
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
-        PeerTransport.SYSTEM_NAME, layout.remotingConfig(config).withFallback(akkaConfig));
+        PeerTransport.SYSTEM_NAME, layout.peerTlsConfig(security.peer())
+        .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
     try {
       MemberGuardian.Started refs = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(system,
           MemberGuardian.GetStarted::new, Duration.ofSeconds(10), system.scheduler()).toCompletableFuture()
@@ -153,34 +165,54 @@ public final class EtcdServer implements AutoCloseable {
       Materializer materializer = Materializer.matFromSystem(system);
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), storeState::clusterId,
-          layout.memberId(), storeState.alarms(), walFsync);
+          layout.memberId(), storeState.alarms(), metrics);
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
           storeClient, storeState.alarms(), storeState::clusterId);
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
-          .service(Watch.name, WatchHandlerFactory.partial(watchService, Watch.name, materializer,
+          .service(Watch.name, WatchHandlerFactory.partial(StreamMetricsProxy.instrument(Watch.class, watchService, metrics.grpc()), Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
-          .service(Lease.name, LeaseHandlerFactory.partial(leaseService, Lease.name, materializer,
+          .service(Lease.name, LeaseHandlerFactory.partial(StreamMetricsProxy.instrument(Lease.class, leaseService, metrics.grpc()), Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
-          .service(Election.name, ElectionHandlerFactory.partial(electionService, Election.name,
+          .service(Election.name, ElectionHandlerFactory.partial(StreamMetricsProxy.instrument(Election.class, electionService, metrics.grpc()), Election.name,
               materializer, StreamingGrpcHandlers.errors(), system))
-          .service(Maintenance.name, MaintenanceHandlerFactory.partial(maintenance, Maintenance.name,
+          .service(Maintenance.name, MaintenanceHandlerFactory.partial(StreamMetricsProxy.instrument(Maintenance.class, maintenance, metrics.grpc()), Maintenance.name,
               materializer, StreamingGrpcHandlers.errors(), system))
           .build(http);
-      Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
-          .service(KV.class, new KvService(storeClient, config.maxTxnOps(), quota))
+      KvService kv = new KvService(storeClient, config.maxTxnOps(), quota);
+      ClusterService cluster = new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
+          config.initialClusterToken(), storeState::clusterId);
+      LockService lock = LockService.create(storeClient, watchService, materializer);
+      // The JSON gateway sees every request first: it claims /v3/, /v3beta/ and /v3alpha/ paths that are
+      // not gRPC, and passes everything else to the gRPC front.
+      Function<HttpRequest, CompletionStage<HttpResponse>> grpc = UnaryGrpcHandler.builder()
+          .service(KV.class, kv)
           .service(Maintenance.class, maintenance)
-          .service(Cluster.class, new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
-              config.initialClusterToken(), storeState::clusterId))
+          .service(Cluster.class, cluster)
           .service(Lease.class, leaseService)
-          .service(Lock.class, LockService.create(storeClient, watchService, materializer))
+          .service(Lock.class, lock)
           .service(Election.class, electionService)
-          .build(streaming, materializer, config.maxRequestBytes());
+          .build(streaming, materializer, config.maxRequestBytes(), metrics.grpc());
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(config.corsOrigins(), JsonGateway.builder()
+          .service(KV.class, kv)
+          .service(Watch.class, watchService)
+          .service(Maintenance.class, maintenance)
+          .service(Cluster.class, cluster)
+          .service(Lease.class, leaseService)
+          .service(Lock.class, lock)
+          .service(Election.class, electionService)
+          .build(grpc, materializer, config.maxRequestBytes(), config.maxConcurrentStreams()));
 
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {
+        bindings.add(ClientListener.bind(system, url, security.client(), handler)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
+      }
+      // --listen-metrics-urls: /metrics and the health endpoints only, as etcd's HandleMetricsHealth.
+      Function<HttpRequest, CompletionStage<HttpResponse>> metricsOnly = HttpEndpoints.metricsAndHealthOnly(http);
+      for (URI url : config.listenMetricsUrls()) {
         bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
-            .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
-        log.info("serving client traffic insecurely; this is strongly discouraged! address={}", url);
+            .bind(metricsOnly::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        log.info("serving metrics address={}", url);
       }
       ActorRef<RaftActor.Command> raftRef = refs.raft();
       ActorRef<StoreActor.Command> storeRef = refs.store();

@@ -16,7 +16,7 @@ import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.Version;
 import io.akkaetcd.grpc.GrpcStatus;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
-import io.akkaetcd.metrics.Histogram;
+import io.akkaetcd.metrics.EtcdMetrics;
 import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.raft.Role;
 import io.akkaetcd.store.Alarms;
@@ -46,16 +46,16 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
   private final StoreClient storeClient;
   private final ActorRef<StoreActor.Command> store;
   private final ActorRef<RaftActor.Command> raft;
-  private final Histogram walFsync;
+  private final EtcdMetrics metrics;
   private final Scheduler scheduler;
   private final LongSupplier clusterId;
   private final long memberId;
   private final Alarms alarms;
 
   HttpEndpoints(StoreClient storeClient, ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      Scheduler scheduler, LongSupplier clusterId, long memberId, Alarms alarms, Histogram walFsync) {
+      Scheduler scheduler, LongSupplier clusterId, long memberId, Alarms alarms, EtcdMetrics metrics) {
     this.alarms = alarms;
-    this.walFsync = walFsync;
+    this.metrics = metrics;
     this.raft = raft;
     this.storeClient = storeClient;
     this.store = store;
@@ -103,6 +103,14 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
     };
   }
 
+  /** What a --listen-metrics-urls listener serves: /metrics, /health, /readyz, /livez; 404 otherwise. */
+  static Function<HttpRequest, CompletionStage<HttpResponse>> metricsAndHealthOnly(HttpEndpoints endpoints) {
+    return request -> switch (request.getUri().path()) {
+      case "/metrics", "/health", "/readyz", "/livez" -> endpoints.apply(request);
+      default -> CompletableFuture.completedFuture(HttpResponse.create().withStatus(StatusCodes.NOT_FOUND));
+    };
+  }
+
   /**
    * As etcd 3.4's checkHealth: unhealthy (503, {"health":"false"}) while any alarm is active, or when a
    * linearizable read fails (no leader, no quorum); the body has no reason field in 3.4.
@@ -125,24 +133,21 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
         DirectFutures.direct(AskPattern.ask(store, StoreActor.Describe::new, Duration.ofSeconds(5), scheduler));
     CompletionStage<RaftActor.RaftView> raftView =
         DirectFutures.direct(AskPattern.ask(raft, RaftActor.GetStatus::new, Duration.ofSeconds(5), scheduler));
-    return status.thenCombine(raftView, (s, r) -> HttpResponse.create().withEntity(HttpEntities.create(
-        ContentTypes.TEXT_PLAIN_UTF8, metricsText(s, r))));
+    return status.thenCombine(raftView, (s, r) -> {
+      metrics.update(new EtcdMetrics.MemberSnapshot(r.status().leaderId() != RaftNode.NONE,
+          r.status().role() == Role.LEADER, r.status().configuration().isLearner(memberId), s.revision(),
+          s.compactRevision(), s.dbSizeBytes(), s.dbSizeInUseBytes(), r.status().commit(), r.appliedIndex(),
+          r.leaderChanges()));
+      return HttpResponse.create().withEntity(HttpEntities.create(PROMETHEUS_TEXT,
+          metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    });
   }
 
-  private String metricsText(StoreStatus s, RaftActor.RaftView r) {
-    StringBuilder out = new StringBuilder(
-        "# TYPE etcd_server_has_leader gauge\netcd_server_has_leader "
-            + (r.status().leaderId() != RaftNode.NONE ? 1 : 0) + "\n"
-            + "# TYPE etcd_server_is_leader gauge\netcd_server_is_leader "
-            + (r.status().role() == Role.LEADER ? 1 : 0) + "\n"
-            + "# TYPE etcd_mvcc_db_total_size_in_bytes gauge\netcd_mvcc_db_total_size_in_bytes " + s.dbSizeBytes() + "\n"
-            + "# TYPE etcd_debugging_mvcc_current_revision gauge\netcd_debugging_mvcc_current_revision " + s.revision() + "\n"
-            + "# TYPE etcd_debugging_mvcc_compact_revision gauge\netcd_debugging_mvcc_compact_revision " + s.compactRevision() + "\n"
-            + "# TYPE etcd_server_id gauge\netcd_server_id{server_id=\"" + Long.toHexString(memberId) + "\"} 1\n"
-            + "# TYPE etcd_cluster_id gauge\netcd_cluster_id{cluster_id=\"" + Long.toHexString(clusterId.getAsLong()) + "\"} 1\n");
-    walFsync.render(out);
-    return out.toString();
-  }
+  /** The Prometheus text format 0.0.4, as client_golang labels it. */
+  private static final akka.http.javadsl.model.ContentType PROMETHEUS_TEXT = akka.http.javadsl.model.ContentTypes
+      .create(akka.http.javadsl.model.MediaTypes.customWithFixedCharset("text", "plain",
+          akka.http.javadsl.model.HttpCharsets.UTF_8, new java.util.HashMap<>(java.util.Map.of("version", "0.0.4")),
+          false));
 
   private static boolean isGrpc(HttpRequest request) {
     return request.entity().getContentType().mediaType().toString().startsWith("application/grpc");

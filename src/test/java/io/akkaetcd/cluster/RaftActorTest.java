@@ -71,7 +71,7 @@ class RaftActorTest {
     TestProbe<StoreActor.Command> store = testKit.createTestProbe();
     PendingRequests pending = new PendingRequests(ID, 1);
     ActorRef<RaftActor.Command> raft = testKit.spawn(RaftActor.create(node, storage, wal, store.ref(),
-        new PeerTransport(Adapter.toClassic(testKit.system())), pending, TICK, 10_000, 1000, Histogram.walFsync()));
+        new PeerTransport(Adapter.toClassic(testKit.system())), pending, TICK, 10_000, 1000, Histogram.walFsync(new io.prometheus.metrics.model.registry.PrometheusRegistry())));
 
     // The founding entries are applied at once; no time has passed, so nobody has campaigned.
     StoreActor.ApplyCommitted founding = store.expectMessageClass(StoreActor.ApplyCommitted.class);

@@ -116,7 +116,7 @@ class MemberFailStopTest {
     StoreState state = new StoreState(backend, null, 7, ID, directory);
     PendingRequests pending = new PendingRequests(ID, 1);
     MemberGuardian.Parts parts = new MemberGuardian.Parts(state, pending, node, storage, wal, ID, Map.of(), directory,
-        Duration.ofMillis(10), 10_000, 100, Histogram.walFsync(),
+        Duration.ofMillis(10), 10_000, 100, Histogram.walFsync(new io.prometheus.metrics.model.registry.PrometheusRegistry()),
         new WatchSettings(Duration.ofMinutes(10), 1024, 2 << 20), Duration.ofSeconds(2), Duration.ofMillis(500),
         (what, cause) -> failStopped.complete(what + ": " + cause.getMessage()));
     ActorRef<MemberGuardian.Command> guardian = testKit.spawn(MemberGuardian.create(parts), "member");

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ElectionService implements Election {
   static final String NOT_LEADER = "election: not leader";
   static final String NO_LEADER = "election: no leader";
+  static final String MISSING_LEADER = "\"leader\" field must be provided";
 
   private final KvOps kv;
 
@@ -80,6 +81,9 @@ public final class ElectionService implements Election {
 
   @Override
   public CompletionStage<ProclaimResponse> proclaim(ProclaimRequest in) {
+    if (!in.hasLeader()) {
+      return CompletableFuture.failedFuture(missingLeader());
+    }
     LeaderKey l = in.getLeader();
     return proclaim(l.getKey(), l.getRev(), in.getValue(), l.getLease())
         .thenApply(header -> ProclaimResponse.newBuilder().setHeader(header).build());
@@ -127,6 +131,11 @@ public final class ElectionService implements Election {
         .map(r -> LeaderResponse.newBuilder().setHeader(r.getHeader()).setKv(r.getKvs(0)).build());
   }
 
+  /** v3election's ErrMissingLeaderKey, which gRPC reports as UNKNOWN. */
+  private static RuntimeException missingLeader() {
+    return Status.UNKNOWN.withDescription(MISSING_LEADER).asRuntimeException();
+  }
+
   private static boolean changed(AtomicReference<KeyValue> last, RangeResponse r) {
     KeyValue now = r.getKvs(0);
     KeyValue before = last.getAndSet(now);
@@ -136,6 +145,9 @@ public final class ElectionService implements Election {
 
   @Override
   public CompletionStage<ResignResponse> resign(ResignRequest in) {
+    if (!in.hasLeader()) {
+      return CompletableFuture.failedFuture(missingLeader());
+    }
     LeaderKey l = in.getLeader();
     TxnRequest txn = TxnRequest.newBuilder()
         .addCompare(KvOps.createRevisionIs(l.getKey(), l.getRev()))

@@ -107,7 +107,7 @@ public final class WatchStreamActor extends AbstractBehavior<WatchStreamActor.Co
       return this;
     }
     watchers.remove(c.watchId());
-    state.cancelCompacted(c.watchId(), c.compactRevision(), c.revision())
+    state.cancelCompacted(c.watchId(), c.compactRevision())
         .ifPresent(response -> WatchContext.offerControl(queue, response, c.header()));
     return this;
   }
