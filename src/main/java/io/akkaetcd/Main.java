@@ -65,6 +65,10 @@ public final class Main {
       log.error("cannot start on data dir {}: {}", member.dataDir(), e.getMessage());
       System.exit(1);
       return;
+    } catch (io.akkaetcd.server.auth.TokenOptions.InvalidOptions e) {
+      log.error("failed to start: {}", e.getMessage());
+      System.exit(1);
+      return;
     } catch (EtcdConfigException e) {
       // etcd's fatal start errors (TLS files, unix URLs) go to stderr with its exit code
       System.err.println(e.getMessage());

@@ -5,7 +5,6 @@ import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.raft.HardState;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.MemoryRaftStorage;
-import io.akkaetcd.storage.RaftWal;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -22,7 +21,11 @@ final class ForceNewCluster {
 
   private ForceNewCluster() {}
 
-  static void apply(MemoryRaftStorage storage, RaftWal wal, long self) {
+  /** What the WAL must journal before the node starts: the appended changes and the forced hard state. */
+  record Forced(List<LogEntry> appended, HardState hardState) {}
+
+  /** Applies it to the recovered {@code storage}; null if this member is already alone (nothing to journal). */
+  static Forced apply(MemoryRaftStorage storage, long self) {
     HardState hs = storage.hardState();
     long commit = hs.commit();
     if (storage.lastIndex() > commit) {
@@ -53,14 +56,14 @@ final class ForceNewCluster {
     }
     HardState forced = new HardState(hs.term(), hs.vote(), index);
     if (appended.isEmpty()) {
-      return; // already alone: as a lone voter it commits its own tail
+      return null; // already alone: as a lone voter it commits its own tail
     }
     // Overwrites the log from commit + 1 (the uncommitted tail), as a leader's conflicting append would.
     storage.append(appended);
     storage.setHardState(forced);
-    wal.save(forced, appended, null, true);
     log.info("forcing restart member: local-member-id={} commit-index={} removed-members={}",
         Long.toHexString(self), index, changes.stream().filter(c -> c.type() == ConfChange.Type.REMOVE_NODE)
             .map(c -> Long.toHexString(c.nodeId())).toList());
+    return new Forced(appended, forced);
   }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Where each member's peer inbox lives: {@code akka://etcd@<peer host>:<peer port>/user/peer-inbox},
  * from the member's first peer URL. Akka remoting (Artery TCP) carries the protobuf messages.
  */
-public final class PeerTransport {
+public final class PeerTransport implements PeerSender {
   public static final String SYSTEM_NAME = "etcd";
   public static final String INBOX_NAME = "peer-inbox";
 
@@ -32,6 +32,7 @@ public final class PeerTransport {
   }
 
   /** Sends if the member is known; Raft tolerates a lost message. */
+  @Override
   public boolean send(long to, PeerMessage message) {
     ActorSelection peer = peers.get(to);
     if (peer == null) {

@@ -170,7 +170,7 @@ public final class EtcdFlags {
         "client-cert-allowed-hostname",
         "log-package-levels", "experimental-enable-v2v3");
     notServed("false", "enable-v2",
-        "enable-pprof", "debug", "experimental-compact-hash-check-enabled",
+        "debug", "experimental-compact-hash-check-enabled",
         "experimental-enable-lease-checkpoint",
         "experimental-memory-mlock", "unsafe-no-fsync");
     notServed("true", "initial-election-tick-advance", "strict-reconfig-check", "pre-vote",
@@ -190,9 +190,6 @@ public final class EtcdFlags {
     notServed("30000", "proxy-refresh-interval");
     notServed("1000", "proxy-dial-timeout", "experimental-compaction-batch-limit");
     notServed("0", "proxy-read-timeout");
-    notServed("simple", "auth-token");
-    notServed("300", "auth-token-ttl");
-    notServed("10", "bcrypt-cost");
     notServed("map", "experimental-backend-bbolt-freelist-type");
     notServed("100ms", "experimental-warning-apply-duration");
   }

@@ -38,6 +38,7 @@ public record MemberConfig(
     String metrics,
     List<URI> listenMetricsUrls,
     Set<String> corsOrigins,
+    boolean enablePprof,
     String autoCompactionMode,
     String autoCompactionRetention,
     String logLevel) {
@@ -149,7 +150,7 @@ public record MemberConfig(
     verifyBootstrap(name, apurls, cluster);
 
     return new MemberConfig(name, dataDir, lcurls, acurls, lpurls, apurls, cluster, state, token,
-        (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, maxConcurrentStreams, metrics, lmurls, cors, mode, retention,
+        (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, maxConcurrentStreams, metrics, lmurls, cors, c.getBoolean(EtcdFlags.KEY_PREFIX + "enable-pprof"), mode, retention,
         logLevel);
   }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletionStage;
  * and its shape. etcd has three shapes: unary, server streaming (Snapshot, Observe) and bidirectional
  * (Watch, LeaseKeepAlive); none is client streaming only.
  */
-record GatewayMethod(Kind kind, Message requestPrototype, Object service, Method method) {
+record GatewayMethod(Kind kind, Message requestPrototype, Object service, Method method, Method withCaller) {
 
   enum Kind { UNARY, SERVER_STREAMING, BIDI_STREAMING }
 
@@ -25,13 +25,15 @@ record GatewayMethod(Kind kind, Message requestPrototype, Object service, Method
     Class<?> requestClass = kind == Kind.BIDI_STREAMING
         ? (Class<?>) ((ParameterizedType) parameter).getActualTypeArguments()[0]
         : (Class<?>) parameter;
-    return new GatewayMethod(kind, defaultInstance(requestClass), service, method);
+    return new GatewayMethod(kind, defaultInstance(requestClass), service, method,
+        kind == Kind.UNARY ? io.akkaetcd.grpc.ServiceReflection.withCaller(service.getClass(), method) : null);
   }
 
   @SuppressWarnings("unchecked")
-  CompletionStage<Message> callUnary(Message request) {
+  CompletionStage<Message> callUnary(Message request, io.akkaetcd.auth.Caller caller) {
     try {
-      return (CompletionStage<Message>) method.invoke(service, request);
+      return (CompletionStage<Message>) (withCaller != null ? withCaller.invoke(service, request, caller)
+          : method.invoke(service, request));
     } catch (InvocationTargetException e) {
       return CompletableFuture.failedFuture(e.getCause());
     } catch (IllegalAccessException e) {

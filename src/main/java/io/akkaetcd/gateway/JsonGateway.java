@@ -20,6 +20,7 @@ import io.akkaetcd.concurrent.DirectFutures;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.grpc.GrpcStatus;
 import io.akkaetcd.grpc.ServiceReflection;
+import io.akkaetcd.grpc.UnaryGrpcHandler;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -86,12 +87,14 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
     // JSON with base64 needs up to 4/3 of the bytes it carries, plus field names.
     long maxBodyBytes = 2L * (maxRequestBytes + GRPC_OVERHEAD_BYTES);
     return DirectFutures.direct(request.entity().toStrict(STRICT_TIMEOUT_MS, maxBodyBytes, materializer))
-        .thenCompose(strict -> call(method, strict.getData().decodeString(StandardCharsets.UTF_8)))
+        .thenCompose(strict -> call(method, strict.getData().decodeString(StandardCharsets.UTF_8),
+            // the Authorization header carries the token, as through grpc-gateway
+            UnaryGrpcHandler.callerOf(request, r -> null)))
         .exceptionally(failure -> error(GrpcStatus.of(Status.Code.RESOURCE_EXHAUSTED,
             "grpc: received message larger than max (more than " + maxBodyBytes + " bytes of JSON)")));
   }
 
-  private CompletionStage<HttpResponse> call(GatewayMethod method, String body) {
+  private CompletionStage<HttpResponse> call(GatewayMethod method, String body, io.akkaetcd.auth.Caller caller) {
     List<Message> requests;
     try {
       requests = GatewayJson.parseAll(body, method.requestPrototype());
@@ -109,7 +112,7 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
       }
     }
     return slots.acquire().thenCompose(slot -> switch (method.kind()) {
-      case UNARY -> method.callUnary(requests.get(0)).handle((response, failure) -> {
+      case UNARY -> method.callUnary(requests.get(0), caller).handle((response, failure) -> {
         slots.release();
         return failure == null ? json(200, GatewayJson.print(response)) : error(GrpcStatus.fromThrowable(failure));
       });

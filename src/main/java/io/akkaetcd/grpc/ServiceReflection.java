@@ -32,6 +32,19 @@ public final class ServiceReflection {
     throw new IllegalArgumentException(serviceInterface + " has no method " + name);
   }
 
+  /**
+   * The implementation's overload of {@code interfaceMethod} that also takes the {@link Caller} (who
+   * is calling, for Auth), or null if it has none.
+   */
+  public static Method withCaller(Class<?> implementation, Method interfaceMethod) {
+    try {
+      return implementation.getMethod(interfaceMethod.getName(), interfaceMethod.getParameterTypes()[0],
+          io.akkaetcd.auth.Caller.class);
+    } catch (NoSuchMethodException e) {
+      return null;
+    }
+  }
+
   /** The gRPC path of an RPC without its leading slash: "etcdserverpb.KV/Range". */
   public static String fullMethodName(Descriptors.MethodDescriptor rpc) {
     return rpc.getService().getFullName() + "/" + rpc.getName();

@@ -21,10 +21,20 @@ public final class StreamMetricsProxy {
   private StreamMetricsProxy() {}
 
   public static <T> T instrument(Class<T> serviceInterface, T implementation, GrpcServerMetrics metrics) {
+    return instrument(serviceInterface, serviceInterface, implementation, metrics);
+  }
+
+  /**
+   * The same for an interface that carries no descriptor of its own (a power-API one, whose methods also
+   * take the request's metadata): {@code describedBy} is the plain generated interface of the service.
+   */
+  public static <T> T instrument(Class<T> serviceInterface, Class<?> describedBy, T implementation,
+      GrpcServerMetrics metrics) {
     Map<String, String> streaming = new HashMap<>();
-    for (Descriptors.MethodDescriptor rpc : ServiceReflection.describe(serviceInterface).getMethods()) {
+    for (Descriptors.MethodDescriptor rpc : ServiceReflection.describe(describedBy).getMethods()) {
       if (rpc.isServerStreaming()) {
-        streaming.put(ServiceReflection.javaMethod(serviceInterface, rpc).getName(),
+        // by name: a power-API interface's methods take the request metadata as a second argument
+        streaming.put(Character.toLowerCase(rpc.getName().charAt(0)) + rpc.getName().substring(1),
             ServiceReflection.fullMethodName(rpc) + (rpc.isClientStreaming() ? "|bidi_stream" : "|server_stream"));
       }
     }

@@ -19,6 +19,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.concurrent.DirectFutures;
+import io.akkaetcd.auth.Caller;
 import io.akkaetcd.metrics.GrpcServerMetrics;
 import io.grpc.Status;
 import java.io.IOException;
@@ -50,10 +51,13 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
   private final Materializer materializer;
   private final int maxRequestBytes;
   private final GrpcServerMetrics metrics;
+  /** The verified client certificate's Common Name of a request, or null. */
+  private final Function<HttpRequest, String> certificateCommonName;
 
   private UnaryGrpcHandler(Map<String, UnaryMethod> methods,
       Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Materializer materializer,
-      int maxRequestBytes, GrpcServerMetrics metrics) {
+      int maxRequestBytes, GrpcServerMetrics metrics, Function<HttpRequest, String> certificateCommonName) {
+    this.certificateCommonName = certificateCommonName;
     this.methods = Map.copyOf(methods);
     this.fallback = fallback;
     this.materializer = materializer;
@@ -101,7 +105,7 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     } catch (InvalidProtocolBufferException e) {
       return done(error(GrpcStatus.of(Status.Code.INTERNAL, "grpc: error unmarshalling request: " + e.getMessage())));
     }
-    CompletionStage<Message> reply = method.call(parsed);
+    CompletionStage<Message> reply = method.call(parsed, callerOf(request, certificateCommonName));
     Optional<Long> deadlineNanos = GrpcTimeout.parse(request);
     if (deadlineNanos.isPresent()) {
       reply = reply.toCompletableFuture().orTimeout(deadlineNanos.get(), TimeUnit.NANOSECONDS);
@@ -111,6 +115,19 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
         : error(GrpcTimeout.isTimeout(failure) && deadlineNanos.isPresent()
             ? GrpcStatus.of(Status.Code.DEADLINE_EXCEEDED, "context deadline exceeded")
             : GrpcStatus.fromThrowable(failure)));
+  }
+
+  /** The token grpc-go sends as metadata "token" (the JSON gateway's "authorization" is the same token). */
+  public static Caller callerOf(HttpRequest request, Function<HttpRequest, String> certificateCommonName) {
+    Optional<akka.http.javadsl.model.HttpHeader> token = request.getHeader("token");
+    if (token.isEmpty()) {
+      token = request.getHeader("authorization");
+    }
+    String commonName = certificateCommonName.apply(request);
+    if (token.isEmpty() && commonName == null) {
+      return Caller.ANONYMOUS;
+    }
+    return new Caller(token.map(akka.http.javadsl.model.HttpHeader::value).orElse(null), commonName);
   }
 
   private static Message parse(Parser<? extends Message> parser, ByteString bytes)
@@ -154,6 +171,13 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
   /** Collects the unary RPCs of service implementations, keyed by gRPC path. */
   public static final class Builder {
     private final Map<String, UnaryMethod> methods = new HashMap<>();
+    private Function<HttpRequest, String> certificateCommonName = request -> null;
+
+    /** How to read a request's verified client certificate Common Name (null: none). */
+    public Builder certificateCommonName(Function<HttpRequest, String> commonName) {
+      this.certificateCommonName = commonName;
+      return this;
+    }
 
     /**
      * Registers every unary RPC that {@code serviceInterface} (an Akka gRPC generated interface, such
@@ -165,15 +189,17 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
           continue;
         }
         Method javaMethod = ServiceReflection.javaMethod(serviceInterface, rpc);
+        Method withCaller = ServiceReflection.withCaller(implementation.getClass(), javaMethod);
         methods.put("/" + ServiceReflection.fullMethodName(rpc),
-            new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]), implementation, javaMethod));
+            new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]), implementation,
+                withCaller != null ? withCaller : javaMethod, withCaller != null));
       }
       return this;
     }
 
     public UnaryGrpcHandler build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback,
         Materializer materializer, int maxRequestBytes, GrpcServerMetrics metrics) {
-      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes, metrics);
+      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes, metrics, certificateCommonName);
     }
 
     @SuppressWarnings("unchecked")

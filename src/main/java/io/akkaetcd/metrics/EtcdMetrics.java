@@ -121,7 +121,7 @@ public final class EtcdMetrics {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return GoFloat.rewriteSamples(out.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private Gauge gauge(String name, String help) {

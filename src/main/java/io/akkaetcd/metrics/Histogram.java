@@ -32,4 +32,9 @@ public final class Histogram {
   public void observeNanos(long nanos) {
     histogram.observe(nanos / 1e9);
   }
+
+  /** How many observations so far. */
+  public long count() {
+    return histogram.collect().getDataPoints().stream().mapToLong(p -> p.getCount()).sum();
+  }
 }

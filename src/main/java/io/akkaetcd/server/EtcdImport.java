@@ -11,7 +11,7 @@ import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.raft.HardState;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.Snapshot;
-import io.akkaetcd.storage.RaftWal;
+import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.mvcc.Schema;
 import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.MemberDirectory;
@@ -35,7 +35,8 @@ public final class EtcdImport {
 
   private EtcdImport() {}
 
-  public static void write(EtcdImage image, Backend backend, RaftWal wal) {
+  /** @return the Raft log to start from, which the WAL actor journals at first start (see {@link RaftActor.InitialLog}) */
+  public static RaftActor.InitialLog write(EtcdImage image, Backend backend) {
     WriteBatch[] batch = {new WriteBatch()};
     int[] pending = {0};
     image.forEachRevision((k, v) -> {
@@ -59,49 +60,34 @@ public final class EtcdImport {
     backend.write(rest, true);
 
     Configuration conf = new Configuration(image.voters(), image.learners());
-    if (!wal.isEmpty()) {
-      wal.load(); // an import that stopped halfway: the snapshot below replaces what it wrote
-    }
-    wal.save(new HardState(image.term(), image.vote(), image.commit()), entries,
-        new Snapshot(image.startIndex(), image.startTerm(), conf, new byte[0]), true);
+    RaftActor.InitialLog initialLog = new RaftActor.InitialLog(
+        new Snapshot(image.startIndex(), image.startTerm(), conf, new byte[0]), entries,
+        new HardState(image.term(), image.vote(), image.commit()));
 
     MemberIdentity.storeAtBootstrap(backend, new MemberIdentity(image.memberId(), image.clusterId()));
     WriteBatch done = new WriteBatch();
     BackendImport.markImported(done, image.memberId(), image.clusterId(),
         "etcd data dir " + image.dataDir() + ", consistent index " + image.startIndex());
     backend.write(done, true);
-    EtcdImage.Auth auth = image.auth();
-    if (!auth.users().isEmpty() || !auth.roles().isEmpty() || auth.enabled()) {
-      log.warn("the etcd data dir has auth (enabled={}, {} users, {} roles): kept in the store for the Auth "
-          + "service, which this build does not serve yet", auth.enabled(), auth.users().size(), auth.roles().size());
-    }
     log.info("imported etcd data: member-id={} cluster-id={} members={} keys={} current-revision={} "
             + "compact-revision={} leases={} consistent-index={} term={} later-entries={}",
         Long.toHexString(image.memberId()), Long.toHexString(image.clusterId()), image.members().size(),
         image.keyCount(), image.currentRevision(), image.compactRevision(), image.leases().size(),
         image.startIndex(), image.startTerm(), entries.size());
+    return initialLog;
   }
 
-  /**
-   * etcd's auth buckets with etcd's encodings, under the prefixes the Auth work (branch auth) keeps them
-   * at: 'A' authEnabled/authRevision, 'R' role name -> authpb.Role, 'U' user name -> authpb.User.
-   */
+  /** etcd's auth buckets with etcd's encodings, where the store's auth keeps them (Schema's AUTH buckets). */
   private static void writeAuth(WriteBatch batch, EtcdImage.Auth auth) {
     if (auth.users().isEmpty() && auth.roles().isEmpty() && !auth.enabled() && auth.revision() == 0) {
       return;
     }
-    batch.put(prefixed('A', "authEnabled".getBytes(StandardCharsets.US_ASCII)), new byte[] {(byte) (auth.enabled() ? 1 : 0)});
-    batch.put(prefixed('A', "authRevision".getBytes(StandardCharsets.US_ASCII)),
+    batch.put(Schema.Bucket.AUTH.key("authEnabled".getBytes(StandardCharsets.US_ASCII)),
+        new byte[] {(byte) (auth.enabled() ? 1 : 0)});
+    batch.put(Schema.Bucket.AUTH.key("authRevision".getBytes(StandardCharsets.US_ASCII)),
         ByteBuffer.allocate(8).putLong(auth.revision()).array());
-    auth.roles().forEach((name, role) -> batch.put(prefixed('R', name.getBytes(StandardCharsets.UTF_8)), role));
-    auth.users().forEach((name, user) -> batch.put(prefixed('U', name.getBytes(StandardCharsets.UTF_8)), user));
-  }
-
-  private static byte[] prefixed(char prefix, byte[] name) {
-    byte[] key = new byte[1 + name.length];
-    key[0] = (byte) prefix;
-    System.arraycopy(name, 0, key, 1, name.length);
-    return key;
+    auth.roles().forEach((name, role) -> batch.put(Schema.Bucket.AUTH_ROLES.key(name.getBytes(StandardCharsets.UTF_8)), role));
+    auth.users().forEach((name, user) -> batch.put(Schema.Bucket.AUTH_USERS.key(name.getBytes(StandardCharsets.UTF_8)), user));
   }
 
   private static LogEntry translate(EtcdImage.ImportedEntry e, EtcdImage image, WriteBatch batch) {

@@ -10,7 +10,16 @@ import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.stream.Materializer;
 import com.typesafe.config.Config;
+import io.akkaetcd.api.Auth;
+import com.typesafe.config.ConfigFactory;
 import io.akkaetcd.api.Cluster;
+import io.akkaetcd.auth.TokenProvider;
+import io.akkaetcd.server.auth.AuthGate;
+import io.akkaetcd.server.auth.AuthService;
+import io.akkaetcd.server.auth.AuthSettings;
+import io.akkaetcd.server.auth.Passwords;
+import io.akkaetcd.server.auth.SimpleTokens;
+import io.akkaetcd.server.auth.TokenOptions;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.KV;
 import io.akkaetcd.cluster.ClusterLayout;
@@ -20,6 +29,7 @@ import io.akkaetcd.api.MaintenanceHandlerFactory;
 import io.akkaetcd.api.Member;
 import io.akkaetcd.cluster.PeerTransport;
 import io.akkaetcd.cluster.RaftActor;
+import io.akkaetcd.cluster.SnapshotTransferSettings;
 import io.akkaetcd.compaction.AutoCompaction;
 import io.akkaetcd.config.GoValues;
 import io.akkaetcd.config.MemberConfig;
@@ -35,7 +45,8 @@ import io.akkaetcd.api.Lease;
 import io.akkaetcd.api.LeaseHandlerFactory;
 import io.akkaetcd.api.Lock;
 import io.akkaetcd.api.Watch;
-import io.akkaetcd.api.WatchHandlerFactory;
+import io.akkaetcd.api.WatchPowerApi;
+import io.akkaetcd.api.WatchPowerApiHandlerFactory;
 import io.akkaetcd.grpc.StreamingGrpcHandlers;
 import io.akkaetcd.grpc.StreamMetricsProxy;
 import io.akkaetcd.lease.Lessor;
@@ -47,21 +58,22 @@ import io.akkaetcd.server.watch.WatchService;
 import io.akkaetcd.server.watch.WatchSettings;
 import io.akkaetcd.store.LeaseApplier;
 import java.util.function.LongSupplier;
-import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.storage.LevelDbBackend;
-import io.akkaetcd.storage.RaftWal;
 import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreState;
+import io.akkaetcd.tls.ClientCertificates;
 import io.akkaetcd.tls.TransportSecurity;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -76,6 +88,9 @@ import org.slf4j.LoggerFactory;
 public final class EtcdServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdServer.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(7);
+  /** The Raft log's journal under member/ (see WalJournal); member/wal is the layout before it, migrated. */
+  static final String JOURNAL_DIR = "raft-journal";
+  static final String LEGACY_WAL_DIR = "wal";
 
   private final ActorSystem<?> system;
   private final LevelDbBackend backend;
@@ -109,18 +124,30 @@ public final class EtcdServer implements AutoCloseable {
 
   /** As {@link #start(MemberConfig, Config)}, with what to do when the member must fail-stop. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig, FailStop failStop) throws Exception {
-    DataDirStart.Stores stores = DataDirStart.open(config, MemberConfig.walDir(akkaConfig, config.dataDir()));
-    LevelDbBackend backend = stores.backend();
-    RaftWal wal = stores.wal();
     ClusterLayout flags = ClusterLayout.of(config);
     TransportSecurity security = TransportSecurity.prepare(config, akkaConfig);
-    MemberIdentity identity = identity(backend, wal, flags, config);
+    AuthSettings authSettings = AuthSettings.from(akkaConfig);
+    // Before anything is opened: a bad --auth-token stops the member at once, as etcd.
+    TokenProvider tokens = TokenOptions.provider(authSettings.tokenOptions(), authSettings.tokenTtlSeconds(),
+        System::currentTimeMillis);
+    Path memberDir = config.dataDir().resolve("member");
+    // etcd's *.wal segments are in member/wal or --wal-dir; this member's journal is beside them, never in member/wal.
+    Path walDir = MemberConfig.walDir(akkaConfig, config.dataDir());
+    Path journal = walDir.equals(memberDir.resolve(LEGACY_WAL_DIR)) ? memberDir.resolve(JOURNAL_DIR)
+        : walDir.resolve(JOURNAL_DIR);
+    // member/wal of an etcd data dir holds etcd's segments, not this project's old LevelDB Raft log.
+    Path legacyWal = DataDirStart.hasEtcdFiles(memberDir, walDir) ? null : memberDir.resolve(LEGACY_WAL_DIR);
+    DataDirStart.Stores stores = DataDirStart.open(config, walDir, journal);
+    LevelDbBackend backend = stores.backend();
+    boolean logOnDisk = Files.isDirectory(journal) || (legacyWal != null && Files.isDirectory(legacyWal));
+    MemberIdentity identity = identity(backend, logOnDisk, flags, config);
     // An imported member's peers are the members etcd's data names, not the flags' cluster.
     ClusterLayout layout = stores.imported()
         ? ClusterLayout.imported(identity.memberId(), identity.clusterId(), MemberDirectory.readAll(backend))
         : flags.withIdentity(identity.memberId(), identity.clusterId());
-    RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState(),
+    RaftActor.Start raftStart = RaftBootstrap.start(layout, config, stores.initialLog(),
         akkaConfig.getBoolean("akka-etcd.force-new-cluster"));
+    Config journalDir = ConfigFactory.parseMap(Map.of("akka-etcd-wal-journal.dir", journal.toString()));
     MemberDirectory directory = new MemberDirectory();
     LongSupplier clock = () -> System.nanoTime() / 1_000_000;
     StoreState storeState = new StoreState(backend, new StoreState.LeaseFactory() {
@@ -134,19 +161,19 @@ public final class EtcdServer implements AutoCloseable {
       public LeaseApplier applier(Lessor lessor, io.akkaetcd.mvcc.MvccStore mvcc) {
         return new LeaseApplier(lessor, mvcc, clock);
       }
-    }, identity.clusterId(), identity.memberId(), directory);
+    }, identity.clusterId(), identity.memberId(), directory, tokens);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
     EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_VERSION, layout.memberId(),
         storeState::clusterId, config.quotaBackendBytes(), config.metrics().equals("extensive"));
     Histogram walFsync = metrics.walFsync();
     metrics.registerProposals(pending::failedProposals, pending::pendingProposals);
-    RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
-    MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, node, raftState.storage(), wal,
-        layout.memberId(), layout.peers(), directory, Duration.ofMillis(config.heartbeatIntervalMs()),
-        config.snapshotCount(), config.electionTimeoutMs(), walFsync,
-        WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop);
+    MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, raftStart,
+        legacyWal, layout.memberId(), layout.peers(), directory,
+        Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
+        WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop,
+        backend.dir(), SnapshotTransferSettings.from(akkaConfig));
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
-        PeerTransport.SYSTEM_NAME, layout.peerTlsConfig(security.peer())
+        PeerTransport.SYSTEM_NAME, journalDir.withFallback(layout.peerTlsConfig(security.peer()))
         .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
     try {
       MemberGuardian.Started refs = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(system,
@@ -156,20 +183,37 @@ public final class EtcdServer implements AutoCloseable {
       if (akkaConfig.getBoolean("akka-etcd.experimental-initial-corrupt-check")) {
         InitialCorruptCheck.run(system, refs.store(), layout.memberId(), MemberDirectory.readAll(backend));
       }
+      AuthGate authGate = new AuthGate(() -> storeState.applier().auth().view(), tokens, authSettings.clientCertAuth());
+      Passwords passwords = new Passwords(authSettings.bcryptCost(), 1);
+      if (tokens instanceof SimpleTokens simple) {
+        system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1), simple::sweep,
+            system.executionContext());
+      }
       SpaceQuota quota = new SpaceQuota(config.quotaBackendBytes(), storeState::dbSizeBytes, storeClient,
           layout.memberId());
-      LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota);
+      LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota, authGate);
       WatchService watchService = new WatchService(system, refs.watchStreams(),
-          WatchSettings.from(akkaConfig, config.maxRequestBytes()));
+          WatchSettings.from(akkaConfig, config.maxRequestBytes()), authGate);
 
       Materializer materializer = Materializer.matFromSystem(system);
-      ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
+      ElectionService electionService = ElectionService.create(storeClient, watchService, materializer, authGate);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), storeState::clusterId,
-          layout.memberId(), storeState.alarms(), metrics);
+          layout.memberId(), storeState.alarms(), metrics,
+          config.enablePprof());
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
-          storeClient, storeState.alarms(), storeState::clusterId);
+          storeClient, storeState.alarms(), storeState::clusterId, authGate);
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
-          .service(Watch.name, WatchHandlerFactory.partial(StreamMetricsProxy.instrument(Watch.class, watchService, metrics.grpc()), Watch.name, materializer,
+          // etcd's authMaintenanceServer: a snapshot needs the root role.
+          .guard("/" + Maintenance.name + "/Snapshot", request -> {
+            try {
+              authGate.checkAdmin(UnaryGrpcHandler.callerOf(request, r -> ClientCertificates.commonName(r).orElse(null)));
+              return null;
+            } catch (io.akkaetcd.errors.EtcdException e) {
+              return io.akkaetcd.grpc.GrpcStatus.of(e.error());
+            }
+          })
+          .service(Watch.name, WatchPowerApiHandlerFactory.partial(
+              StreamMetricsProxy.instrument(WatchPowerApi.class, Watch.class, watchService, metrics.grpc()), Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
           .service(Lease.name, LeaseHandlerFactory.partial(StreamMetricsProxy.instrument(Lease.class, leaseService, metrics.grpc()), Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
@@ -178,22 +222,27 @@ public final class EtcdServer implements AutoCloseable {
           .service(Maintenance.name, MaintenanceHandlerFactory.partial(StreamMetricsProxy.instrument(Maintenance.class, maintenance, metrics.grpc()), Maintenance.name,
               materializer, StreamingGrpcHandlers.errors(), system))
           .build(http);
-      KvService kv = new KvService(storeClient, config.maxTxnOps(), quota);
+      KvService kv = new KvService(storeClient, config.maxTxnOps(), quota, authGate);
+      AuthService auth = new AuthService(storeClient, authGate, passwords);
       ClusterService cluster = new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
-          config.initialClusterToken(), storeState::clusterId);
-      LockService lock = LockService.create(storeClient, watchService, materializer);
+          config.initialClusterToken(), storeState::clusterId, authGate);
+      LockService lock = LockService.create(storeClient, watchService, materializer, authGate);
       // The JSON gateway sees every request first: it claims /v3/, /v3beta/ and /v3alpha/ paths that are
       // not gRPC, and passes everything else to the gRPC front.
       Function<HttpRequest, CompletionStage<HttpResponse>> grpc = UnaryGrpcHandler.builder()
           .service(KV.class, kv)
+          .service(Auth.class, auth)
           .service(Maintenance.class, maintenance)
           .service(Cluster.class, cluster)
           .service(Lease.class, leaseService)
           .service(Lock.class, lock)
           .service(Election.class, electionService)
+          // etcd's CN auth: a client without a token is the user its verified certificate names
+          .certificateCommonName(r -> ClientCertificates.commonName(r).orElse(null))
           .build(streaming, materializer, config.maxRequestBytes(), metrics.grpc());
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(config.corsOrigins(), JsonGateway.builder()
           .service(KV.class, kv)
+          .service(Auth.class, auth)
           .service(Watch.class, watchService)
           .service(Maintenance.class, maintenance)
           .service(Cluster.class, cluster)
@@ -237,9 +286,11 @@ public final class EtcdServer implements AutoCloseable {
   /**
    * The member's ids: as stored at bootstrap, else (a brand-new member, or a data dir written before
    * ids were stored) from the flags, stored now. A member joining an existing cluster stores no
-   * cluster id: it learns it from the log.
+   * cluster id: it learns it from the log. The ids are needed before the WAL actor recovers the log,
+   * so {@code logOnDisk} says only whether a journal (or an old member/wal) is there: a member with one
+   * joined long ago.
    */
-  private static MemberIdentity identity(LevelDbBackend backend, RaftWal wal, ClusterLayout flags,
+  private static MemberIdentity identity(LevelDbBackend backend, boolean logOnDisk, ClusterLayout flags,
       MemberConfig config) {
     MemberIdentity stored = MemberIdentity.read(backend);
     if (stored != null) {
@@ -252,7 +303,7 @@ public final class EtcdServer implements AutoCloseable {
       }
       return stored;
     }
-    boolean joining = "existing".equals(config.initialClusterState()) && wal.isEmpty();
+    boolean joining = "existing".equals(config.initialClusterState()) && !logOnDisk;
     MemberIdentity fresh = new MemberIdentity(flags.memberId(), joining ? 0 : flags.clusterId());
     MemberIdentity.storeAtBootstrap(backend, fresh);
     return fresh;
@@ -289,6 +340,11 @@ public final class EtcdServer implements AutoCloseable {
     return bindings.get(0).localAddress().getPort();
   }
 
+  /** The member's actor system, for tests that reach its extensions (e.g. a persistence testkit). */
+  public ActorSystem<?> actorSystem() {
+    return system;
+  }
+
   public long memberId() {
     return layout.memberId();
   }
@@ -306,7 +362,12 @@ public final class EtcdServer implements AutoCloseable {
       compactor.close();
     }
     for (ServerBinding b : bindings) {
-      b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      try {
+        b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        // A member that fail-stopped has stopped its actor system, and its listeners with it.
+        log.warn("unbinding {} failed: {}", b.localAddress(), e.getCause().toString());
+      }
     }
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

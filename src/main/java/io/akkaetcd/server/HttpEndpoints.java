@@ -47,15 +47,19 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
   private final ActorRef<StoreActor.Command> store;
   private final ActorRef<RaftActor.Command> raft;
   private final EtcdMetrics metrics;
+  /** --enable-pprof: the JVM's debug endpoints under /debug/. */
+  private final boolean enablePprof;
   private final Scheduler scheduler;
   private final LongSupplier clusterId;
   private final long memberId;
   private final Alarms alarms;
 
   HttpEndpoints(StoreClient storeClient, ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      Scheduler scheduler, LongSupplier clusterId, long memberId, Alarms alarms, EtcdMetrics metrics) {
+      Scheduler scheduler, LongSupplier clusterId, long memberId, Alarms alarms, EtcdMetrics metrics,
+      boolean enablePprof) {
     this.alarms = alarms;
     this.metrics = metrics;
+    this.enablePprof = enablePprof;
     this.raft = raft;
     this.storeClient = storeClient;
     this.store = store;
@@ -97,7 +101,9 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
       case "/version" -> json(String.format("{\"etcdserver\":\"%s\",\"etcdcluster\":\"%s\"}",
           Version.SERVER_VERSION, Version.CLUSTER_VERSION));
       case "/metrics" -> metrics();
-      default -> CompletableFuture.completedFuture(isGrpc(request)
+      default -> enablePprof && path.startsWith(JvmDebugEndpoints.PREFIX) && !isGrpc(request)
+          ? JvmDebugEndpoints.serve(request)
+          : CompletableFuture.completedFuture(isGrpc(request)
           ? UnaryGrpcHandler.error(GrpcStatus.of(Status.Code.UNIMPLEMENTED, "unknown service " + service(path)))
           : HttpResponse.create().withStatus(StatusCodes.NOT_FOUND));
     };

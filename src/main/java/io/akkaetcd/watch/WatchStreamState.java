@@ -285,7 +285,8 @@ public final class WatchStreamState {
     return out;
   }
 
-  private static WatchResponse refusal(long currentRevision, String reason) {
+  /** A create refused before it was registered (etcd: a permission denied), with {@code reason}. */
+  public static WatchResponse refusal(long currentRevision, String reason) {
     return WatchResponse.newBuilder()
         .setHeader(header(currentRevision))
         .setWatchId(INVALID_WATCH_ID)

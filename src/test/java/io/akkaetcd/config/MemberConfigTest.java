@@ -78,7 +78,7 @@ class MemberConfigTest {
     assertEquals(uris("http://127.0.0.1:2580"), m.initialCluster().get("c"));
     assertEquals(new MemberConfig("b", Path.of("/var/lib/etcd"), m.listenClientUrls(), uris("http://127.0.0.1:2379"),
         uris("http://127.0.0.1:2380"), uris("http://127.0.0.1:2480"), m.initialCluster(), "existing", "t",
-        50, 250, 5000, 1024, 10, 3, 7, "basic", List.of(), Set.of("*"), "revision", "1000", "warn"), m);
+        50, 250, 5000, 1024, 10, 3, 7, "basic", List.of(), Set.of("*"), false, "revision", "1000", "warn"), m);
   }
 
   @Test
