@@ -61,6 +61,10 @@ public final class Main {
     EtcdServer server;
     try {
       server = EtcdServer.start(member, config, FailStop.haltProcess());
+    } catch (io.akkaetcd.etcdfiles.EtcdFileException | io.akkaetcd.server.DataDirRefusedException e) {
+      log.error("cannot start on data dir {}: {}", member.dataDir(), e.getMessage());
+      System.exit(1);
+      return;
     } catch (io.akkaetcd.server.auth.TokenOptions.InvalidOptions e) {
       log.error("failed to start: {}", e.getMessage());
       System.exit(1);

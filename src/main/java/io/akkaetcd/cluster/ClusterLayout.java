@@ -40,6 +40,15 @@ public record ClusterLayout(long memberId, long clusterId, Member self, Map<Long
     return new ClusterLayout(self, clusterId(new ArrayList<>(members.keySet())), selfMember, members);
   }
 
+  /** An imported member's layout: etcd's IDs and the members its data holds, not the flags' cluster. */
+  public static ClusterLayout imported(long memberId, long clusterId, Map<Long, Member> members) {
+    Member self = members.get(memberId);
+    if (self == null) {
+      throw new IllegalStateException("imported member " + Long.toHexString(memberId) + " has no member record");
+    }
+    return new ClusterLayout(memberId, clusterId, self, new LinkedHashMap<>(members));
+  }
+
   /**
    * This layout for a member whose ids were stored at bootstrap: after bootstrap the flags no longer
    * decide who the member is (etcd ignores {@code --initial-cluster*} once it has data).

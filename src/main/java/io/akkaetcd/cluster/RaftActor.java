@@ -99,8 +99,20 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   private enum WalSaved implements Command { INSTANCE }
 
-  /** How the Raft actor starts: its node's settings and, for a brand-new member of a new cluster, the membership. */
-  public record Start(RaftConfig raftConfig, Configuration bootstrapMembership) {}
+  /**
+   * How the Raft actor starts: its node's settings; for a brand-new member of a new cluster, the membership;
+   * for a member imported from etcd's files, the log to journal if the WAL is empty (it wins over the membership);
+   * with {@code forceNewCluster}, etcd's --force-new-cluster applied to a recovered log (see {@link ForceNewCluster}).
+   */
+  public record Start(RaftConfig raftConfig, Configuration bootstrapMembership, InitialLog initialLog,
+                      boolean forceNewCluster) {
+    public Start(RaftConfig raftConfig, Configuration bootstrapMembership) {
+      this(raftConfig, bootstrapMembership, null, false);
+    }
+  }
+
+  /** A log laid at first start: a snapshot (etcd's consistent index and configuration), later entries, hard state. */
+  public record InitialLog(Snapshot snapshot, List<LogEntry> entries, HardState hardState) {}
 
   private static final int STASH_CAPACITY = 10_000;
 
@@ -143,13 +155,33 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       return Behaviors.receive(Command.class)
           .onMessage(WalRecovered.class, r -> {
             MemoryRaftStorage storage = r.recovered().storage();
-            if (!r.recovered().empty() || start.bootstrapMembership() == null) {
+            MemoryRaftStorage bootstrapped;
+            if (!r.recovered().empty()) {
+              ForceNewCluster.Forced forced = start.forceNewCluster()
+                  ? ForceNewCluster.apply(storage, start.raftConfig().id()) : null;
+              if (forced == null) {
+                return running(ctx, timers, stash, start, storage, wal, saved, store, snapshots, peers, pending, tickInterval,
+                    snapshotCount, electionTimeoutMillis);
+              }
+              wal.tell(new WalActor.Save(null, forced.appended(), forced.hardState(), true, saved),
+                  akka.actor.ActorRef.noSender());
+              bootstrapped = storage;
+            } else if (start.initialLog() != null) {
+              InitialLog l = start.initialLog();
+              wal.tell(new WalActor.Save(l.snapshot(), l.entries(), l.hardState(), true, saved),
+                  akka.actor.ActorRef.noSender());
+              bootstrapped = new MemoryRaftStorage(Configuration.EMPTY);
+              bootstrapped.applySnapshot(l.snapshot());
+              bootstrapped.append(l.entries());
+              bootstrapped.setHardState(l.hardState());
+            } else if (start.bootstrapMembership() == null) {
               return running(ctx, timers, stash, start, storage, wal, saved, store, snapshots, peers, pending, tickInterval,
                   snapshotCount, electionTimeoutMillis);
+            } else {
+              Bootstrap b = Bootstrap.of(start.bootstrapMembership());
+              wal.tell(new WalActor.Save(null, b.entries(), b.hardState(), true, saved), akka.actor.ActorRef.noSender());
+              bootstrapped = MemoryRaftStorage.bootstrapped(start.bootstrapMembership());
             }
-            Bootstrap b = Bootstrap.of(start.bootstrapMembership());
-            wal.tell(new WalActor.Save(null, b.entries(), b.hardState(), true, saved), akka.actor.ActorRef.noSender());
-            MemoryRaftStorage bootstrapped = MemoryRaftStorage.bootstrapped(start.bootstrapMembership());
             return Behaviors.receive(Command.class)
                 .onMessageEquals(WalSaved.INSTANCE, () -> running(ctx, timers, stash, start, bootstrapped, wal, saved, store, snapshots,
                     peers, pending, tickInterval, snapshotCount, electionTimeoutMillis))

@@ -166,13 +166,13 @@ public final class EtcdFlags {
   }
 
   static {
-    notServed("", "config-file", "wal-dir", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name",
+    notServed("", "config-file", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name",
         "client-cert-allowed-hostname",
         "log-package-levels", "experimental-enable-v2v3");
     notServed("false", "enable-v2",
-        "debug", "experimental-initial-corrupt-check", "experimental-compact-hash-check-enabled",
+        "debug", "experimental-compact-hash-check-enabled",
         "experimental-enable-lease-checkpoint",
-        "experimental-memory-mlock", "force-new-cluster", "unsafe-no-fsync");
+        "experimental-memory-mlock", "unsafe-no-fsync");
     notServed("true", "initial-election-tick-advance", "strict-reconfig-check", "pre-vote",
         "experimental-txn-mode-write-with-shared-buffer");
     // Artery's engine provider does not see the connecting address, so peer client SANs are not checked
@@ -181,7 +181,7 @@ public final class EtcdFlags {
     notServed("5s", "grpc-keepalive-min-time", "experimental-wait-cluster-ready-timeout");
     notServed("2h", "grpc-keepalive-interval");
     notServed("20s", "grpc-keepalive-timeout");
-    notServed("0", "auto-compaction-retention", "backend-batch-limit");
+    notServed("0", "backend-batch-limit");
     notServed("0s", "backend-batch-interval", "experimental-corrupt-check-time");
     notServed("*", "host-whitelist");
     notServed("proxy", "discovery-fallback");

@@ -12,7 +12,7 @@ import java.util.Map;
  * Parsers that accept and reject values the way etcd's Go flags do, with Go's error texts: strconv's
  * base-0 integers and booleans, time.ParseDuration, and etcd's URL lists (net/url plus types.NewURLs).
  */
-final class GoValues {
+public final class GoValues {
   private GoValues() {}
 
   /** A value Go would reject; {@link #getMessage()} is the text Go's flag package would print after the colon. */
@@ -79,6 +79,15 @@ final class GoValues {
 
   private static final Map<String, Double> UNITS = Map.of(
       "ns", 1d, "us", 1e3, "\u00b5s", 1e3, "\u03bcs", 1e3, "ms", 1e6, "s", 1e9, "m", 60e9, "h", 3600e9);
+
+  /** time.ParseDuration as a Duration; a bad value is an IllegalArgumentException with Go's message. */
+  public static java.time.Duration goDuration(String s) {
+    try {
+      return java.time.Duration.ofNanos(parseDuration(s));
+    } catch (BadValue e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+  }
 
   /** time.ParseDuration; returns nanoseconds. Messages are Go 1.19's ("time: invalid duration \"abc\""). */
   static long parseDuration(String orig) throws BadValue {

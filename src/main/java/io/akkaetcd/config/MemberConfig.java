@@ -154,6 +154,12 @@ public record MemberConfig(
         logLevel);
   }
 
+  /** --wal-dir: where the Raft log is kept; empty means {@code <data-dir>/member/wal}, as etcd's. */
+  public static Path walDir(Config c, Path dataDir) {
+    String dir = c.hasPath(EtcdFlags.KEY_PREFIX + "wal-dir") ? c.getString(EtcdFlags.KEY_PREFIX + "wal-dir") : "";
+    return dir.isEmpty() ? dataDir.resolve("member").resolve("wal") : Path.of(dir);
+  }
+
   /**
    * etcd's types.NewURLsMap: "a=http://x:1,b=http://y:2"; a name given twice collects every URL. Errors
    * are etcd's "error setting up initial cluster: ...".

@@ -1,5 +1,6 @@
 package io.akkaetcd.server;
 
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +28,10 @@ import io.akkaetcd.api.Maintenance;
 import io.akkaetcd.api.MaintenanceHandlerFactory;
 import io.akkaetcd.api.Member;
 import io.akkaetcd.cluster.PeerTransport;
+import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.cluster.SnapshotTransferSettings;
+import io.akkaetcd.compaction.AutoCompaction;
+import io.akkaetcd.config.GoValues;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.metrics.EtcdMetrics;
 import io.akkaetcd.metrics.Histogram;
@@ -58,6 +62,7 @@ import io.akkaetcd.storage.LevelDbBackend;
 import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.PendingRequests;
+import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreState;
 import io.akkaetcd.tls.ClientCertificates;
 import io.akkaetcd.tls.TransportSecurity;
@@ -95,8 +100,11 @@ public final class EtcdServer implements AutoCloseable {
   private final CompletableFuture<Void> published = new CompletableFuture<>();
   private volatile boolean closing;
 
+  private final AutoCompactor compactor;
+
   private EtcdServer(ActorSystem<?> system, LevelDbBackend backend, List<ServerBinding> bindings,
-      ClusterLayout layout, StoreState storeState) {
+      ClusterLayout layout, StoreState storeState, AutoCompactor compactor) {
+    this.compactor = compactor;
     this.system = system;
     this.backend = backend;
     this.bindings = bindings;
@@ -123,13 +131,23 @@ public final class EtcdServer implements AutoCloseable {
     TokenProvider tokens = TokenOptions.provider(authSettings.tokenOptions(), authSettings.tokenTtlSeconds(),
         System::currentTimeMillis);
     Path memberDir = config.dataDir().resolve("member");
-    boolean logOnDisk = Files.isDirectory(memberDir.resolve(JOURNAL_DIR))
-        || Files.isDirectory(memberDir.resolve(LEGACY_WAL_DIR));
-    LevelDbBackend backend = LevelDbBackend.open(memberDir.resolve("kv"));
+    // etcd's *.wal segments are in member/wal or --wal-dir; this member's journal is beside them, never in member/wal.
+    Path walDir = MemberConfig.walDir(akkaConfig, config.dataDir());
+    Path journal = walDir.equals(memberDir.resolve(LEGACY_WAL_DIR)) ? memberDir.resolve(JOURNAL_DIR)
+        : walDir.resolve(JOURNAL_DIR);
+    // member/wal of an etcd data dir holds etcd's segments, not this project's old LevelDB Raft log.
+    Path legacyWal = DataDirStart.hasEtcdFiles(memberDir, walDir) ? null : memberDir.resolve(LEGACY_WAL_DIR);
+    DataDirStart.Stores stores = DataDirStart.open(config, walDir, journal);
+    LevelDbBackend backend = stores.backend();
+    boolean logOnDisk = Files.isDirectory(journal) || (legacyWal != null && Files.isDirectory(legacyWal));
     MemberIdentity identity = identity(backend, logOnDisk, flags, config);
-    ClusterLayout layout = flags.withIdentity(identity.memberId(), identity.clusterId());
-    Config journalDir = ConfigFactory.parseMap(Map.of("akka-etcd-wal-journal.dir",
-        memberDir.resolve(JOURNAL_DIR).toString()));
+    // An imported member's peers are the members etcd's data names, not the flags' cluster.
+    ClusterLayout layout = stores.imported()
+        ? ClusterLayout.imported(identity.memberId(), identity.clusterId(), MemberDirectory.readAll(backend))
+        : flags.withIdentity(identity.memberId(), identity.clusterId());
+    RaftActor.Start raftStart = RaftBootstrap.start(layout, config, stores.initialLog(),
+        akkaConfig.getBoolean("akka-etcd.force-new-cluster"));
+    Config journalDir = ConfigFactory.parseMap(Map.of("akka-etcd-wal-journal.dir", journal.toString()));
     MemberDirectory directory = new MemberDirectory();
     LongSupplier clock = () -> System.nanoTime() / 1_000_000;
     StoreState storeState = new StoreState(backend, new StoreState.LeaseFactory() {
@@ -149,8 +167,8 @@ public final class EtcdServer implements AutoCloseable {
         storeState::clusterId, config.quotaBackendBytes(), config.metrics().equals("extensive"));
     Histogram walFsync = metrics.walFsync();
     metrics.registerProposals(pending::failedProposals, pending::pendingProposals);
-    MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, RaftBootstrap.start(layout, config),
-        memberDir.resolve(LEGACY_WAL_DIR), layout.memberId(), layout.peers(), directory,
+    MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, raftStart,
+        legacyWal, layout.memberId(), layout.peers(), directory,
         Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
         WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop,
         backend.dir(), SnapshotTransferSettings.from(akkaConfig));
@@ -162,6 +180,9 @@ public final class EtcdServer implements AutoCloseable {
           MemberGuardian.GetStarted::new, Duration.ofSeconds(10), system.scheduler()).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       StoreClient storeClient = refs.storeClient();
+      if (akkaConfig.getBoolean("akka-etcd.experimental-initial-corrupt-check")) {
+        InitialCorruptCheck.run(system, refs.store(), layout.memberId(), MemberDirectory.readAll(backend));
+      }
       AuthGate authGate = new AuthGate(() -> storeState.applier().auth().view(), tokens, authSettings.clientCertAuth());
       Passwords passwords = new Passwords(authSettings.bcryptCost(), 1);
       if (tokens instanceof SimpleTokens simple) {
@@ -242,7 +263,16 @@ public final class EtcdServer implements AutoCloseable {
             .bind(metricsOnly::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
         log.info("serving metrics address={}", url);
       }
-      EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState);
+      ActorRef<RaftActor.Command> raftRef = refs.raft();
+      ActorRef<StoreActor.Command> storeRef = refs.store();
+      AutoCompactor compactor = AutoCompactor.start(system, storeClient, () ->
+          AskPattern.<RaftActor.Command, RaftActor.RaftView>ask(raftRef, RaftActor.GetStatus::new,
+              Duration.ofSeconds(5), system.scheduler()).thenCombine(
+              AskPattern.<StoreActor.Command, io.akkaetcd.store.StoreStatus>ask(storeRef, StoreActor.Describe::new,
+                  Duration.ofSeconds(5), system.scheduler()),
+              (r, st) -> new AutoCompactor.View(r.status().leaderId() == layout.memberId(), st.revision())),
+          AutoCompaction.of(config.autoCompactionMode(), config.autoCompactionRetention(), GoValues::goDuration));
+      EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState, compactor);
       server.publish(storeClient, config);
       return server;
     } catch (Exception e) {
@@ -281,7 +311,7 @@ public final class EtcdServer implements AutoCloseable {
 
   /** Announces this member's name and client URLs through Raft, retrying until a quorum takes it. */
   private void publish(StoreClient storeClient, MemberConfig config) {
-    Member self = layout.self().toBuilder()
+    Member self = layout.self().toBuilder().clearClientURLs()
         .addAllClientURLs(config.advertiseClientUrls().stream().map(URI::toString).toList()).build();
     InternalRaftRequest request = InternalRaftRequest.newBuilder().setMemberAttributes(self).build();
     storeClient.propose(request).whenComplete((ok, failure) -> {
@@ -328,6 +358,9 @@ public final class EtcdServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     closing = true;
+    if (compactor != null) {
+      compactor.close();
+    }
     for (ServerBinding b : bindings) {
       try {
         b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);

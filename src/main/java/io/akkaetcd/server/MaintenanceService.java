@@ -128,7 +128,7 @@ public final class MaintenanceService implements Maintenance {
 
   @Override
   public CompletionStage<HashResponse> hash(HashRequest in) {
-    return Unimplemented.call("Hash");
+    return DirectFutures.direct(AskPattern.askWithStatus(store, StoreActor.Hash::new, Duration.ofSeconds(30), scheduler));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.akkaetcd.store;
 
+import io.akkaetcd.mvcc.EtcdBuckets;
+
 import com.google.protobuf.Message;
 import io.akkaetcd.api.AlarmType;
 import io.akkaetcd.api.CompactionResponse;
@@ -57,6 +59,7 @@ public final class Applier {
   void setClusterId(long clusterId) {
     identity = identity.toBuilder().setClusterId(clusterId).build();
   }
+
 
   public MvccStore mvcc() {
     return mvcc;

@@ -43,6 +43,18 @@ public final class MemberDirectory {
     });
   }
 
+  /** The member records a backend holds, by ID. */
+  public static Map<Long, Member> readAll(Backend backend) {
+    MemberDirectory d = new MemberDirectory();
+    d.load(backend);
+    return new java.util.TreeMap<>(d.members);
+  }
+
+  /** Adds a member record to {@code batch} (an import lays the cluster's members in this way). */
+  public static void write(io.akkaetcd.mvcc.WriteBatch batch, Member member) {
+    batch.put(Schema.Bucket.MEMBERS.key(ByteBuffer.allocate(8).putLong(member.getID()).array()), member.toByteArray());
+  }
+
   void put(MvccStore mvcc, Member member) {
     members.put(member.getID(), member);
     listener.accept(member);

@@ -82,6 +82,9 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   /** etcd's HashKV at {@code revision} (0: the current one). */
   public record HashKv(long revision, ActorRef<StatusReply<HashKVResponse>> replyTo) implements Command {}
 
+  /** Maintenance.Hash: the store's buckets hashed as etcd hashes its bolt file. */
+  public record Hash(ActorRef<StatusReply<io.akkaetcd.api.HashResponse>> replyTo) implements Command {}
+
   /**
    * Read the events of revisions from {@code fromRevision} on, at most {@code maxRevisions} of them and
    * none beyond the last published revision, for keys in any of {@code ranges}; the answer is a
@@ -189,6 +192,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
         .onMessage(NewLeaseId.class, this::onNewLeaseId)
         .onMessage(ExpiredLeases.class, this::onExpiredLeases)
         .onMessage(HashKv.class, this::onHashKv)
+        .onMessage(Hash.class, this::onHash)
         .onMessage(ReadHistory.class, this::onReadHistory)
         .onMessage(LeadershipChanged.class, this::onLeadershipChanged)
         .onSignal(PostStop.class, signal -> onStop())
@@ -351,6 +355,13 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
       return HashKVResponse.newBuilder().setHeader(applier.header(h.currentRevision()))
           .setHash(h.hash()).setCompactRevision(h.compactRevision()).build();
     });
+    return this;
+  }
+
+  private Behavior<Command> onHash(Hash command) {
+    reply(command.replyTo(), () -> io.akkaetcd.api.HashResponse.newBuilder()
+        .setHeader(state.applier().header(state.applier().mvcc().currentRevision()))
+        .setHash(state.hashBuckets()).build());
     return this;
   }
 

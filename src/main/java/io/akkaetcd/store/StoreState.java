@@ -147,6 +147,38 @@ public final class StoreState {
     dbSizeBytes = dbSizeInUseBytes;
   }
 
+  /**
+   * Maintenance.Hash: etcd hashes its whole bolt file's buckets (names, then each key and value, CRC-32C)
+   * but the consistent index; this hashes the same over the buckets this store exports as etcd's
+   * ({@link EtcdBuckets}: alarm, auth, authRoles, authUsers, key, lease, meta), so members holding the same
+   * data agree. The value is not real etcd's for the same data, whose file also has members and cluster buckets.
+   */
+  int hashBuckets() {
+    applier.mvcc().commit(false);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    boolean[] inMeta = {false};
+    EtcdBuckets.Sink hashing = new EtcdBuckets.Sink() {
+      @Override
+      public void bucket(String name) {
+        inMeta[0] = name.equals("meta");
+        crc.update(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
+
+      @Override
+      public void put(byte[] key, byte[] value) {
+        if (inMeta[0] && java.util.Arrays.equals(key, CONSISTENT_INDEX)) {
+          return;
+        }
+        crc.update(key);
+        crc.update(value);
+      }
+    };
+    EtcdBuckets.export(backend, sink -> AuthBuckets.export(applier.auth().view(), sink), hashing);
+    return (int) crc.getValue();
+  }
+
+  private static final byte[] CONSISTENT_INDEX = "consistent_index".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   /** Everything applied so far, as one point in time that later applies do not change. */
   Backend.PointInTime openPointInTime() {
     applier.mvcc().commit(false);

@@ -26,8 +26,14 @@ final class LegacyWal {
 
   private LegacyWal() {}
 
+  /** A dir holding etcd's *.wal segments (etcd's member/wal) is not this layout, and is never migrated or removed. */
   static boolean exists(Path dir) {
-    return dir != null && Files.isDirectory(dir);
+    if (dir == null || !Files.isDirectory(dir)) return false;
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.noneMatch(p -> p.getFileName().toString().endsWith(".wal"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static Content read(Path dir) {

@@ -61,11 +61,11 @@ class NotServedFlagsTest {
 
   @Test
   void onlyANamedFlagIsToleratedAndThenWarnedAbout() {
-    assertEquals(List.of("--experimental-initial-corrupt-check (ETCD_EXPERIMENTAL_INITIAL_CORRUPT_CHECK) is set to \"true\", which akka-etcd does not serve: "
+    assertEquals(List.of("--experimental-compact-hash-check-enabled (ETCD_EXPERIMENTAL_COMPACT_HASH_CHECK_ENABLED) is set to \"true\", which akka-etcd does not serve: "
             + "it runs as with \"false\" (tolerated by AKKA_ETCD_TOLERATE_UNSERVED)"),
-        EtcdFlags.refuseNotServed(config(Map.of(), "--experimental-initial-corrupt-check"), java.util.Set.of("experimental-initial-corrupt-check")));
+        EtcdFlags.refuseNotServed(config(Map.of(), "--experimental-compact-hash-check-enabled"), java.util.Set.of("experimental-compact-hash-check-enabled")));
     assertThrows(EtcdConfigException.class,
-        () -> EtcdFlags.refuseNotServed(config(Map.of(), "--experimental-initial-corrupt-check", "--enable-v2"), java.util.Set.of("experimental-initial-corrupt-check")));
+        () -> EtcdFlags.refuseNotServed(config(Map.of(), "--experimental-compact-hash-check-enabled", "--enable-v2"), java.util.Set.of("experimental-compact-hash-check-enabled")));
   }
 
   @Test

@@ -34,11 +34,16 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   void start() throws Exception {
+    start(60);
+  }
+
+  /** As {@link #start()}, waiting up to {@code seconds} for each (an import reads etcd's files first). */
+  void start(int seconds) throws Exception {
     for (ProcessMember m : members) {
       m.launch();
     }
     for (ProcessMember m : members) {
-      m.awaitReady();
+      m.awaitReady(seconds);
     }
   }
 

@@ -91,10 +91,24 @@ final class ProcessMember implements AutoCloseable {
   }
 
   void awaitReady() throws Exception {
-    if (!log.awaitReady(60)) {
+    awaitReady(60);
+  }
+
+  void awaitReady(int seconds) throws Exception {
+    if (!log.awaitReady(seconds)) {
       process.destroyForcibly();
       throw new IllegalStateException("member " + name + " did not become ready:\n" + output);
     }
+  }
+
+  /** Waits for the process to exit by itself (a member that refuses its data dir); its exit code. */
+  int awaitExit(int seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("member " + name + " did not exit:\n" + output);
+    }
+    log.awaitEnd(10);
+    return process.exitValue();
   }
 
   /** SIGSTOP: the process stays, but neither answers nor sends (a member cut off for real). */
