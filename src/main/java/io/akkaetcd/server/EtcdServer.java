@@ -370,7 +370,14 @@ public final class EtcdServer implements AutoCloseable {
       }
     }
     system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // Seen with peer TLS: Artery's flush towards a peer already gone outlives CoordinatedShutdown's
+      // phase timeout. The backend stays open then: an actor that has not stopped may still use it.
+      log.warn("the actor system did not stop within 30 s; leaving the store open for the process exit");
+      return;
+    }
     backend.close();
   }
 }
