@@ -16,8 +16,7 @@ import org.junit.jupiter.api.TestFactory;
  * {@link EtcdctlParityTest} for the masking). bcrypt cost 4 on both, to keep the test short.
  */
 class EtcdctlAuthParityTest {
-  private static RealEtcd etcd;
-  private static TestMember ours;
+  private static SideBySide pair;
 
   private static final String ROOT = "--user=root:rootpw";
   private static final String ALICE = "--user=alice:apw";
@@ -99,27 +98,19 @@ class EtcdctlAuthParityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = RealEtcd.start("--bcrypt-cost=4");
-    ours = TestMember.start(Map.of("akka-etcd.bcrypt-cost", 4));
+    pair = SideBySide.start(Map.of("akka-etcd.bcrypt-cost", 4), "--bcrypt-cost=4");
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (ours != null) {
-      ours.close();
-    }
-    if (etcd != null) {
-      etcd.close();
+    if (pair != null) {
+      pair.close();
     }
   }
 
   @TestFactory
   Stream<DynamicTest> etcdctlPrintsTheSameAsAgainstRealEtcd() {
-    return STEPS.stream().map(step -> DynamicTest.dynamicTest(step.toString(), () -> {
-      Etcdctl.Result expected = Etcdctl.run(etcd.endpoint(), step.stdin(), step.args());
-      Etcdctl.Result actual = Etcdctl.run(ours.endpoint(), step.stdin(), step.args());
-      assertEquals(EtcdctlParityTest.render(expected, etcd.port()),
-          EtcdctlParityTest.render(actual, ours.port()), step.toString());
-    }));
+    return EtcdctlParityTest.sameOutput(STEPS, pair);
   }
+
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -17,8 +18,7 @@ import org.junit.jupiter.api.TestFactory;
  * terms and ports are masked. Both stores start empty, so revisions (and HashKV's hashes) must agree too.
  */
 class EtcdctlParityTest {
-  private static RealEtcd etcd;
-  private static TestMember ours;
+  private static SideBySide pair;
 
   record Step(String stdin, String... args) {
     static Step of(String... args) {
@@ -74,28 +74,30 @@ class EtcdctlParityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = RealEtcd.start();
-    ours = TestMember.start();
+    pair = SideBySide.start(Map.of());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (ours != null) {
-      ours.close();
-    }
-    if (etcd != null) {
-      etcd.close();
+    if (pair != null) {
+      pair.close();
     }
   }
 
   @TestFactory
   Stream<DynamicTest> etcdctlPrintsTheSameAsAgainstRealEtcd() {
-    return STEPS.stream().map(step -> DynamicTest.dynamicTest(step.toString(), () -> {
-      Etcdctl.Result expected = Etcdctl.run(etcd.endpoint(), step.stdin(), step.args());
-      Etcdctl.Result actual = Etcdctl.run(ours.endpoint(), step.stdin(), step.args());
-      assertEquals(render(expected, etcd.port()), render(actual, ours.port()), step.toString());
+    return sameOutput(STEPS, pair);
+  }
+
+  /** Each step run by etcdctl against real etcd, then against ours: the same output once masked. */
+  static Stream<DynamicTest> sameOutput(List<Step> steps, SideBySide pair) {
+    return steps.stream().map(step -> DynamicTest.dynamicTest(step.toString(), () -> {
+      Etcdctl.Result expected = Etcdctl.run(pair.etcd().endpoint(), step.stdin(), step.args());
+      Etcdctl.Result actual = Etcdctl.run(pair.ours().endpoint(), step.stdin(), step.args());
+      assertEquals(render(expected, pair.etcd().port()), render(actual, pair.ours().port()), step.toString());
     }));
   }
+
 
   /** What a user sees, with the fields that legitimately differ between two clusters masked. */
   static String render(Etcdctl.Result r, int port) {

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,8 +28,7 @@ import org.junit.jupiter.api.TestFactory;
 class GatewayParityTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private static RealEtcd etcd;
-  private static TestMember ours;
+  private static SideBySide pair;
 
   record Call(String method, String path, String body) {
     static Call post(String path, String body) {
@@ -78,24 +78,20 @@ class GatewayParityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = RealEtcd.start();
-    ours = TestMember.start();
+    pair = SideBySide.start(Map.of());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (ours != null) {
-      ours.close();
-    }
-    if (etcd != null) {
-      etcd.close();
+    if (pair != null) {
+      pair.close();
     }
   }
 
   @TestFactory
   Stream<DynamicTest> gatewayAnswersAsRealEtcdDoes() {
     return CALLS.stream().map(call -> DynamicTest.dynamicTest(call.toString(), () ->
-        assertEquals(send(etcd.endpoint(), call), send(ours.endpoint(), call), call.toString())));
+        assertEquals(send(pair.etcd().endpoint(), call), send(pair.ours().endpoint(), call), call.toString())));
   }
 
   /**
