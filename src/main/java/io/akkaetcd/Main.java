@@ -9,6 +9,7 @@ import io.akkaetcd.config.LaunchRequest;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.server.EtcdServer;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +49,25 @@ public final class Main {
     run.notices().forEach(log::info);
     run.warnings().forEach(log::warn);
 
-    EtcdServer server = EtcdServer.start(member, config);
+    EtcdServer server;
+    try {
+      server = EtcdServer.start(member, config);
+    } catch (Exception e) {
+      log.error("the member could not start (see the errors above): {}", e.toString());
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean signalled = new AtomicBoolean();
+    // Akka stops the actor system of a node the cluster refused (another cluster's token): fail-stop.
+    server.terminated().thenRun(() -> {
+      if (!signalled.get()) {
+        log.error("the member's actor system stopped (see the error above); exiting");
+        System.exit(1);
+      }
+    });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      signalled.set(true);
       log.info("received signal; shutting down");
       try {
         server.close();

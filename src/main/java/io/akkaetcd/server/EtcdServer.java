@@ -18,11 +18,14 @@ import io.akkaetcd.cluster.RaftBootstrap;
 import io.akkaetcd.api.Maintenance;
 import io.akkaetcd.api.MaintenanceHandlerFactory;
 import io.akkaetcd.api.Member;
+import io.akkaetcd.cluster.ClusterMembership;
+import io.akkaetcd.cluster.PeerAuthentication;
 import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.cluster.PeerTransport;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.metrics.Histogram;
+import io.akkaetcd.metrics.PeerMetrics;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
 import akka.actor.typed.Props;
 import io.akkaetcd.api.Election;
@@ -117,6 +120,10 @@ public final class EtcdServer implements AutoCloseable {
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
     AtomicBoolean leading = new AtomicBoolean();
     Histogram walFsync = Histogram.walFsync();
+    PeerMetrics peerMetrics = new PeerMetrics(layout.memberId());
+    // A member joining an existing cluster learns the cluster's ID from its peers (see PeerAuthentication).
+    long wireClusterId = "existing".equals(config.initialClusterState())
+        ? PeerAuthentication.UNKNOWN_CLUSTER : layout.clusterId();
 
     CompletableFuture<Actors> actors = new CompletableFuture<>();
     CompletableFuture<ActorRef<StoreActor.Command>> storeRef = new CompletableFuture<>();
@@ -126,7 +133,7 @@ public final class EtcdServer implements AutoCloseable {
       ActorRef<StoreActor.Command> store = ctx.spawn(StoreActor.create(storeState, pending, hub), "store",
           DispatcherSelector.blocking());
       storeRef.complete(store);
-      PeerTransport peers = new PeerTransport(ctx.getSystem().classicSystem());
+      PeerTransport peers = new PeerTransport(ctx.getSystem().classicSystem(), wireClusterId);
       layout.peers().forEach(peers::addPeer);
       // Members added later become reachable once their URLs are applied through Raft.
       directory.onMember(m -> {
@@ -139,10 +146,13 @@ public final class EtcdServer implements AutoCloseable {
           peers, pending, Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(),
           config.electionTimeoutMs(), leading, walFsync), "raft",
           DispatcherSelector.fromConfig("akka-etcd-raft-dispatcher"));
-      ctx.spawn(PeerInbox.create(raft), PeerTransport.INBOX_NAME);
+      ctx.spawn(PeerInbox.create(raft, new PeerAuthentication(layout.memberId(), wireClusterId,
+          layout.members().keySet()), System::nanoTime), PeerTransport.INBOX_NAME);
+      ctx.spawn(ClusterMembership.create(peers, raft, peerMetrics), "cluster-membership");
       actors.complete(new Actors(store, raft, hub));
       return Behaviors.empty();
-    }), PeerTransport.SYSTEM_NAME, layout.remotingConfig(config).withFallback(akkaConfig));
+    }), PeerTransport.SYSTEM_NAME, ClusterMembership.settings(layout, config, wireClusterId)
+        .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
     try {
       Actors refs = actors.get(10, TimeUnit.SECONDS);
       StoreClient storeClient = new StoreClient(refs.raft(), refs.store(), pending, system.scheduler(), REQUEST_TIMEOUT);
@@ -159,7 +169,7 @@ public final class EtcdServer implements AutoCloseable {
       Materializer materializer = Materializer.matFromSystem(system);
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), layout.clusterId(),
-          layout.memberId(), storeState.alarms(), walFsync);
+          layout.memberId(), storeState.alarms(), walFsync, peerMetrics);
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
           storeClient, storeState.alarms());
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
@@ -223,6 +233,14 @@ public final class EtcdServer implements AutoCloseable {
   /** Completes once the member has published itself through Raft: a quorum is up and it can serve. */
   public CompletionStage<Void> ready() {
     return published;
+  }
+
+  /**
+   * Completes when the actor system has stopped: after {@link #close()}, or on its own when Akka shuts it
+   * down (a node refused by the cluster's join check).
+   */
+  public CompletionStage<Void> terminated() {
+    return system.getWhenTerminated().thenApply(done -> null);
   }
 
   /** The port the first client listener is bound to (useful with port 0). */

@@ -17,6 +17,7 @@ import io.akkaetcd.config.Version;
 import io.akkaetcd.grpc.GrpcStatus;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
 import io.akkaetcd.metrics.Histogram;
+import io.akkaetcd.metrics.PeerMetrics;
 import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.raft.Role;
 import io.akkaetcd.store.Alarms;
@@ -40,15 +41,18 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
   private final ActorRef<StoreActor.Command> store;
   private final ActorRef<RaftActor.Command> raft;
   private final Histogram walFsync;
+  private final PeerMetrics peerMetrics;
   private final Scheduler scheduler;
   private final long clusterId;
   private final long memberId;
   private final Alarms alarms;
 
   HttpEndpoints(StoreClient storeClient, ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      Scheduler scheduler, long clusterId, long memberId, Alarms alarms, Histogram walFsync) {
+      Scheduler scheduler, long clusterId, long memberId, Alarms alarms, Histogram walFsync,
+      PeerMetrics peerMetrics) {
     this.alarms = alarms;
     this.walFsync = walFsync;
+    this.peerMetrics = peerMetrics;
     this.raft = raft;
     this.storeClient = storeClient;
     this.store = store;
@@ -109,6 +113,7 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
             + "# TYPE etcd_server_id gauge\netcd_server_id{server_id=\"" + Long.toHexString(memberId) + "\"} 1\n"
             + "# TYPE etcd_cluster_id gauge\netcd_cluster_id{cluster_id=\"" + Long.toHexString(clusterId) + "\"} 1\n");
     walFsync.render(out);
+    peerMetrics.render(out);
     return out.toString();
   }
 
