@@ -20,6 +20,7 @@ final class ProcessMember implements AutoCloseable {
   private Process process;
   private final StringBuffer output = new StringBuffer();
   private final List<String> extraFlags = new ArrayList<>();
+  private List<String> launcher = List.of();
 
   /** A lone member. */
   ProcessMember(Path dataDir, int clientPort, int peerPort) {
@@ -40,6 +41,12 @@ final class ProcessMember implements AutoCloseable {
     return this;
   }
 
+  /** A command prefix bin/etcd runs under, e.g. {@code ip netns exec NS}. */
+  ProcessMember withLauncher(List<String> prefix) {
+    launcher = List.copyOf(prefix);
+    return this;
+  }
+
   /** Starts the member and waits until it is ready (published through Raft). */
   void start() throws Exception {
     launch();
@@ -52,7 +59,8 @@ final class ProcessMember implements AutoCloseable {
   void launch() throws Exception {
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = new ArrayList<>(List.of(Path.of("bin/etcd").toAbsolutePath().toString(),
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of(Path.of("bin/etcd").toAbsolutePath().toString(),
         "--name", name, "--data-dir", dataDir.toString(),
         "--listen-client-urls", client, "--advertise-client-urls", client,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
@@ -82,6 +90,20 @@ final class ProcessMember implements AutoCloseable {
 
   private void signal(String sig) throws Exception {
     new ProcessBuilder("kill", sig, Long.toString(process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** The same process (no restart) still runs. */
+  boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Waits for the process to end by itself; its exit code, or null if it still runs. */
+  Integer awaitExit(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+  }
+
+  int peerPort() {
+    return peerPort;
   }
 
   String name() {
