@@ -6,7 +6,7 @@
 # is killed -9 and restarted 2 s later, or paused with SIGSTOP for 2 s (alternately).
 # Prints completed operations for each. Not a test: no figure is asserted.
 #
-#   bench/availability.sh [--duration 30] [--clients 6] [--only etcd|ours] [--rounds 1]
+#   bench/availability.sh [--duration 30] [--clients 6] [--only etcd|ours] [--rounds 1] [--no-faults]
 #
 # Everything it starts is stopped by PID when it exits; data lives in a temporary folder.
 set -euo pipefail
@@ -20,6 +20,7 @@ while [[ $# -gt 0 ]]; do
     --clients) CLIENTS="$2"; shift ;;
     --only) ONLY="$2"; shift ;;
     --rounds) ROUNDS="$2"; shift ;;
+    --no-faults) FAULT_EVERY=$((1 << 30)) ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "availability.sh: unknown flag $1" >&2; exit 2 ;;
   esac
@@ -46,8 +47,8 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 log "building the client (etcd's clientv3 from Debian's golang-etcd-server-dev)"
-GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="${GOCACHE:-$HOME/.cache/go-build}" \
-  go build -o "$WORK/availability" "$ROOT/bench/availability"
+(cd "$ROOT/bench/availability" && GO111MODULE=off GOPATH=/usr/share/gocode \
+  GOCACHE="${GOCACHE:-$HOME/.cache/go-build}" go build -o "$WORK/availability" .)
 log "building akka-etcd"
 (cd "$ROOT" && mvn -B -ntp -q -DskipTests package >&2)
 
@@ -104,6 +105,7 @@ run() {
   done
   wait "$client_pid" || true
   echo "$kind: $(cat "$WORK/$kind-client.out")"
+  sort -rn "$WORK/$kind-client.err" | head -5 >&2 || true
   for i in 0 1 2; do kill "${PIDS[$i]}" 2>/dev/null || true; wait "${PIDS[$i]}" 2>/dev/null || true; PIDS[$i]=""; done
 }
 

@@ -25,6 +25,8 @@ func main() {
 	flag.Parse()
 
 	var ok, failed, reads, puts int64
+	var mu sync.Mutex
+	errorsSeen := map[string]int{}
 	deadline := time.Now().Add(*duration)
 	var wg sync.WaitGroup
 	for i := 0; i < *clients; i++ {
@@ -56,10 +58,16 @@ func main() {
 					atomic.AddInt64(&ok, 1)
 				} else {
 					atomic.AddInt64(&failed, 1)
+					mu.Lock()
+					errorsSeen[err.Error()]++
+					mu.Unlock()
 				}
 			}
 		}(i, c)
 	}
 	wg.Wait()
 	fmt.Printf("completed %d (reads %d, puts %d) failed %d in %s\n", ok, reads, puts, failed, *duration)
+	for e, n := range errorsSeen {
+		fmt.Fprintf(os.Stderr, "  %5d x %s\n", n, e)
+	}
 }
