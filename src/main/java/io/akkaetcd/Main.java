@@ -1,13 +1,15 @@
 package io.akkaetcd;
 
-import ch.qos.logback.classic.Level;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.akkaetcd.config.EtcdConfigException;
 import io.akkaetcd.config.EtcdFlags;
 import io.akkaetcd.config.LaunchRequest;
+import io.akkaetcd.config.LogConfig;
 import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -37,17 +39,24 @@ public final class Main {
   private static void run(LaunchRequest.Run run) throws Exception {
     Config config = run.overrides().withFallback(ConfigFactory.load());
     MemberConfig member;
+    LogConfig logging;
+    java.util.List<String> tolerated;
     try {
+      String tolerate = System.getenv().getOrDefault("AKKA_ETCD_TOLERATE_UNSERVED", "");
+      tolerated = EtcdFlags.refuseNotServed(config, java.util.Set.of(tolerate.isEmpty() ? new String[0] : tolerate.split(",")));
+      logging = LogConfig.from(config);
       member = MemberConfig.from(config);
     } catch (EtcdConfigException e) {
       System.err.println(e.getMessage());
       System.exit(e.exitCode());
       return;
     }
-    setLogLevel(member.logLevel());
+    LogSetup.apply(logging);
     Logger log = LoggerFactory.getLogger(Main.class);
-    run.notices().forEach(log::info);
-    run.warnings().forEach(log::warn);
+    // loops, not forEach(log::info): the JSON lines' caller is the first frame outside logging
+    for (String n : run.notices()) log.info(n);
+    for (String w : run.warnings()) log.warn(w);
+    for (String w : tolerated) log.warn(w);
 
     EtcdServer server;
     try {
@@ -57,6 +66,15 @@ public final class Main {
       System.exit(1);
       return;
     }
+    server.ready().thenRun(() -> {
+      try {
+        if (SystemdNotify.notify(System.getenv("NOTIFY_SOCKET"), "READY=1")) {
+          log.info("notified systemd of readiness: READY=1");
+        }
+      } catch (IOException e) {
+        log.error("failed to notify systemd for readiness", e);
+      }
+    });
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean signalled = new AtomicBoolean();
     // Akka stops the actor system of a node the cluster refused (another cluster's token): fail-stop.
@@ -77,16 +95,5 @@ public final class Main {
       stopped.countDown();
     }, "shutdown"));
     stopped.await();
-  }
-
-  /** etcd's levels (debug, info, warn, error, panic, fatal) onto logback's root logger. */
-  private static void setLogLevel(String etcdLevel) {
-    Level level = switch (etcdLevel) {
-      case "debug" -> Level.DEBUG;
-      case "warn" -> Level.WARN;
-      case "error", "panic", "fatal" -> Level.ERROR;
-      default -> Level.INFO;
-    };
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(level);
   }
 }

@@ -68,6 +68,10 @@ public final class EtcdFlags {
     def(m, "max-request-bytes", Type.UINT, "1572864", "Maximum client request size in bytes the server will accept.");
     def(m, "grpc-keepalive-min-time", Type.DURATION, "5s", "Minimum duration interval that a client should wait before pinging server.");
     def(m, "grpc-keepalive-interval", Type.DURATION, "2h", "Frequency duration of server-to-client ping to check if a connection is alive (0 to disable).");
+    def(m, "backend-batch-interval", Type.DURATION, "0s", "BackendBatchInterval is the maximum time before commit the backend transaction.");
+    def(m, "backend-batch-limit", Type.INT, "0", "BackendBatchLimit is the maximum operations before commit the backend transaction.");
+    def(m, "max-concurrent-streams", Type.UINT, "4294967295", "Maximum concurrent streams that each client can open at a time.");
+    def(m, "config-file", Type.STRING, "", "Path to the server configuration file. Note that if a configuration file is provided, other command line flags and environment variables will be ignored.");
     def(m, "grpc-keepalive-timeout", Type.DURATION, "20s", "Additional duration of wait before closing a non-responsive connection (0 to disable).");
 
     def(c, "initial-advertise-peer-urls", Type.URLS, "http://localhost:2380", "List of this member's peer URLs to advertise to the rest of the cluster.");
@@ -75,11 +79,19 @@ public final class EtcdFlags {
     def(c, "initial-cluster-state", Type.CHOICE, "new", "Initial cluster state ('new' or 'existing').", "new", "existing");
     def(c, "initial-cluster-token", Type.STRING, "etcd-cluster", "Initial cluster token for the etcd cluster during bootstrap.");
     def(c, "advertise-client-urls", Type.URLS, "http://localhost:2379", "List of this member's client URLs to advertise to the public.");
+    def(c, "discovery", Type.STRING, "", "Discovery URL used to bootstrap the cluster.");
+    def(c, "discovery-fallback", Type.STRING, "proxy", "Expected behavior ('exit' or 'proxy') when discovery services fails.");
+    def(c, "discovery-proxy", Type.STRING, "", "HTTP proxy to use for traffic to discovery service.");
+    def(c, "discovery-srv", Type.STRING, "", "DNS srv domain used to bootstrap the cluster.");
+    def(c, "discovery-srv-name", Type.STRING, "", "Suffix to the dns srv name queried when bootstrapping.");
     def(c, "strict-reconfig-check", Type.BOOL, "true", "Reject reconfiguration requests that would cause quorum loss.");
     def(c, "pre-vote", Type.BOOL, "false", "Enable to run an additional Raft election phase.");
     def(c, "auto-compaction-retention", Type.STRING, "0", "Auto compaction retention length. 0 means disable auto compaction.");
     def(c, "auto-compaction-mode", Type.STRING, "periodic", "Interpret 'auto-compaction-retention' one of: periodic|revision.");
     def(c, "enable-v2", Type.BOOL, "false", "Accept etcd V2 client requests (accepted, not served).");
+
+    def(m, "cors", Type.STRING, "", "Comma-separated whitelist of origins for CORS, or cross-origin resource sharing, (empty or * means allow all).");
+    def(m, "host-whitelist", Type.STRING, "*", "Acceptable hostnames from HTTP client requests, if server is not secure (empty means allow all).");
 
     def(s, "cert-file", Type.STRING, "", "Path to the client server TLS cert file.");
     def(s, "key-file", Type.STRING, "", "Path to the client server TLS key file.");
@@ -87,6 +99,7 @@ public final class EtcdFlags {
     def(s, "client-crl-file", Type.STRING, "", "Path to the client certificate revocation list file.");
     def(s, "trusted-ca-file", Type.STRING, "", "Path to the client server TLS trusted CA cert file.");
     def(s, "auto-tls", Type.BOOL, "false", "Client TLS using generated certificates.");
+    def(s, "client-cert-allowed-hostname", Type.STRING, "", "Allowed TLS hostname for client cert authentication.");
     def(s, "peer-cert-file", Type.STRING, "", "Path to the peer server TLS cert file.");
     def(s, "peer-key-file", Type.STRING, "", "Path to the peer server TLS key file.");
     def(s, "peer-client-cert-auth", Type.BOOL, "false", "Enable peer client cert authentication.");
@@ -106,6 +119,8 @@ public final class EtcdFlags {
     def(p, "metrics", Type.STRING, "basic", "Set level of detail for exported metrics, specify 'extensive' to include server side grpc histogram metrics.");
     def(p, "listen-metrics-urls", Type.URLS, "", "List of URLs to listen on for the metrics and health endpoints.");
 
+    def(l, "debug", Type.BOOL, "false", "Enable debug-level logging for etcd. [WARN] Will be deprecated in v3.5. Use '--log-level=debug' instead.");
+    def(l, "log-package-levels", Type.STRING, "", "Specify a particular log level for each etcd package (eg: 'etcdmain=CRITICAL,etcdserver=DEBUG').");
     def(l, "logger", Type.STRING, "zap", "Currently only supports 'zap' for structured logging.");
     def(l, "log-outputs", Type.STRING, "default", "Specify 'stdout' or 'stderr' to skip journald logging even when running under systemd, or list of comma separated output targets.");
     def(l, "log-level", Type.STRING, "info", "Configures log level. Only supports debug, info, warn, error, panic, or fatal.");
@@ -124,8 +139,65 @@ public final class EtcdFlags {
     def(x, "experimental-memory-mlock", Type.BOOL, "false", "Enable to enforce etcd pages (in particular bbolt) to stay in RAM.");
     def(x, "experimental-wait-cluster-ready-timeout", Type.DURATION, "5s", "Maximum duration to wait for the cluster to be ready.");
 
+    String v2 = "v2 Proxy (to be deprecated in v4)";
+    def(v2, "proxy", Type.STRING, "off", "Proxy mode setting ('off', 'readonly' or 'on').");
+    def(v2, "proxy-failure-wait", Type.UINT, "5000", "Time (in milliseconds) an endpoint will be held in a failed state.");
+    def(v2, "proxy-refresh-interval", Type.UINT, "30000", "Time (in milliseconds) of the endpoints refresh interval.");
+    def(v2, "proxy-dial-timeout", Type.UINT, "1000", "Time (in milliseconds) for a dial to timeout.");
+    def(v2, "proxy-write-timeout", Type.UINT, "5000", "Time (in milliseconds) for a write to timeout.");
+    def(v2, "proxy-read-timeout", Type.UINT, "0", "Time (in milliseconds) for a read to timeout.");
+
     def(u, "force-new-cluster", Type.BOOL, "false", "Force to create a new one-member cluster.");
     def(u, "unsafe-no-fsync", Type.BOOL, "false", "Disables fsync, unsafe, will cause data loss.");
+  }
+
+  /**
+   * etcd's flags this member does not serve (yet), each with what the member does instead: set to any
+   * other value (by flag or {@code ETCD_*} variable), the member refuses to start and names the flag,
+   * rather than accept and ignore it. A flag that comes to work leaves this table.
+   */
+  private static final Map<String, String> NOT_SERVED = new LinkedHashMap<>();
+
+  private static void notServed(String behavesAs, String... names) {
+    for (String n : names) {
+      if (!FLAGS.containsKey(n)) throw new IllegalStateException("not a flag: " + n);
+      NOT_SERVED.put(n, behavesAs);
+    }
+  }
+
+  static {
+    notServed("", "config-file", "wal-dir", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name", "cors",
+        "cert-file", "key-file", "client-crl-file", "trusted-ca-file", "client-cert-allowed-hostname",
+        "peer-cert-file", "peer-key-file", "peer-trusted-ca-file", "peer-cert-allowed-cn",
+        "peer-cert-allowed-hostname", "peer-crl-file", "cipher-suites", "listen-metrics-urls",
+        "log-package-levels", "experimental-enable-v2v3");
+    notServed("false", "client-cert-auth", "auto-tls", "peer-client-cert-auth", "peer-auto-tls", "enable-v2",
+        "enable-pprof", "debug", "experimental-initial-corrupt-check", "experimental-compact-hash-check-enabled",
+        "experimental-enable-lease-checkpoint", "experimental-peer-skip-client-san-verification",
+        "experimental-memory-mlock", "force-new-cluster", "unsafe-no-fsync");
+    notServed("true", "initial-election-tick-advance", "strict-reconfig-check", "pre-vote",
+        "experimental-txn-mode-write-with-shared-buffer");
+    notServed("5", "max-snapshots", "max-wals");
+    notServed("5s", "grpc-keepalive-min-time", "experimental-wait-cluster-ready-timeout");
+    notServed("2h", "grpc-keepalive-interval");
+    notServed("20s", "grpc-keepalive-timeout");
+    notServed("0", "auto-compaction-retention", "backend-batch-limit");
+    notServed("0s", "backend-batch-interval", "experimental-corrupt-check-time");
+    notServed("4294967295", "max-concurrent-streams");
+    notServed("*", "host-whitelist");
+    notServed("proxy", "discovery-fallback");
+    notServed("off", "proxy");
+    notServed("5000", "proxy-failure-wait", "proxy-write-timeout");
+    notServed("30000", "proxy-refresh-interval");
+    notServed("1000", "proxy-dial-timeout", "experimental-compaction-batch-limit");
+    notServed("0", "proxy-read-timeout");
+    notServed("1", "self-signed-cert-validity");
+    notServed("simple", "auth-token");
+    notServed("300", "auth-token-ttl");
+    notServed("10", "bcrypt-cost");
+    notServed("basic", "metrics");
+    notServed("map", "experimental-backend-bbolt-freelist-type");
+    notServed("100ms", "experimental-warning-apply-duration");
   }
 
   /** The flags etcd accepts here (name → spec), in {@code --help} order; {@code version} is not among them. */
@@ -264,6 +336,64 @@ public final class EtcdFlags {
     return new LaunchRequest.Run(ConfigFactory.parseMap(values, "etcd flags and ETCD_* environment"), warnings, notices);
   }
 
+  /**
+   * Refuses, as etcd refuses a bad flag (exit 1), a configuration that sets a flag this member does not
+   * serve to anything but what it does; {@code c} is the whole configuration (flags, ETCD_* variables,
+   * application.conf), so a key set in a release's conf/application.conf is caught too.
+   */
+  public static void refuseNotServed(Config c) {
+    List<String> tolerated = refuseNotServed(c, Set.of());
+    assert tolerated.isEmpty();
+  }
+
+  /**
+   * As {@link #refuseNotServed(Config)}, but a flag named in {@code tolerated} (bin/etcd reads them from
+   * {@code AKKA_ETCD_TOLERATE_UNSERVED}, which only conformance/etcd-e2e.sh sets: etcd's suite passes
+   * --peer-auto-tls to nearly every test) is let through; returns a warning for each such flag.
+   */
+  public static List<String> refuseNotServed(Config c, Set<String> tolerated) {
+    List<String> warnings = new ArrayList<>();
+    for (Map.Entry<String, String> e : NOT_SERVED.entrySet()) {
+      String key = KEY_PREFIX + e.getKey();
+      if (!c.hasPath(key)) continue;
+      String set = c.getValue(key).unwrapped().toString();
+      if (sameSetting(set, e.getValue())) continue;
+      String what = "--" + e.getKey() + " (" + FLAGS.get(e.getKey()).envName() + ") is set to " + GoValues.quote(set)
+          + ", which akka-etcd does not serve: it runs as with " + GoValues.quote(e.getValue());
+      if (tolerated.contains(e.getKey())) {
+        warnings.add(what + " (tolerated by AKKA_ETCD_TOLERATE_UNSERVED)");
+      } else {
+        throw new EtcdConfigException("error verifying flags, " + what + ". See 'etcd --help'.");
+      }
+    }
+    return warnings;
+  }
+
+  /** A Go duration flag's value (already checked when read) in nanoseconds. */
+  public static long goDurationNanos(String value) {
+    try {
+      return GoValues.parseDuration(value);
+    } catch (GoValues.BadValue e) {
+      throw new EtcdConfigException("error verifying flags, invalid duration " + GoValues.quote(value) + ". See 'etcd --help'.");
+    }
+  }
+
+  /** A setting equal to what the member does: the same text, number or duration. */
+  private static boolean sameSetting(Object set, String behavesAs) {
+    String text = set.toString();
+    if (text.equals(behavesAs)) return true;
+    try {
+      return GoValues.parseDuration(text) == GoValues.parseDuration(behavesAs);
+    } catch (GoValues.BadValue | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The flags refused unless set to what the member does (name → that value), for tests and docs. */
+  static Map<String, String> notServed() {
+    return Collections.unmodifiableMap(NOT_SERVED);
+  }
+
   private static Object convert(Flag f, String v) throws GoValues.BadValue {
     switch (f.type()) {
       case BOOL:
@@ -328,6 +458,10 @@ public final class EtcdFlags {
       }
       b.append("  --").append(f.name()).append(" '").append(f.shownDefault()).append("'\n");
       b.append("    ").append(f.help()).append('\n');
+      String behavesAs = NOT_SERVED.get(f.name());
+      if (behavesAs != null) {
+        b.append("    [akka-etcd: not served; refused at start unless '").append(behavesAs).append("']\n");
+      }
     }
     b.append("\nCAUTIOUS with unsafe flag! It may break the guarantees given by the consensus protocol!\n");
     b.append("\nEvery flag can also be set as an environment variable: ETCD_ and the flag name upper-cased,\n"

@@ -1,6 +1,9 @@
 package io.akkaetcd.config;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Locale;
+import java.util.Properties;
 
 /** The versions akka-etcd reports, and the text {@code --version} prints. */
 public final class Version {
@@ -15,17 +18,34 @@ public final class Version {
   /** System property bin/etcd sets from {@code git rev-parse --short HEAD} when it can. */
   public static final String GIT_SHA_PROPERTY = "akkaetcd.git-sha";
 
+  /** Written at build time by git-commit-id-maven-plugin (absent when built outside a git clone). */
+  private static final String GIT_PROPERTIES = "/io/akkaetcd/git.properties";
+
   /**
-   * Shaped like etcd's {@code --version} output; the first line is identical in form
-   * ({@code etcd Version: 3.5.0}), the Go lines are replaced by the JVM's.
+   * etcd's {@code --version} lines with etcd's labels, so scripts that read them find them: the Go
+   * lines name the Java runtime that runs in Go's place ({@code Go Version: java17.0.15}).
    */
   public static String versionText() {
-    String sha = System.getProperty(GIT_SHA_PROPERTY, "");
-    if (sha.isBlank()) sha = "Not provided (use bin/etcd instead of java -cp)";
     return "etcd Version: " + SERVER_VERSION + "\n"
-        + "Git SHA: " + sha + "\n"
-        + "Java Version: " + System.getProperty("java.version") + "\n"
-        + "Java OS/Arch: " + os() + "/" + arch() + "\n";
+        + "Git SHA: " + gitSha() + "\n"
+        + "Go Version: java" + System.getProperty("java.version") + "\n"
+        + "Go OS/Arch: " + os() + "/" + arch() + "\n";
+  }
+
+  /** bin/etcd's live {@code git rev-parse} first (the classes may predate the last commit), then the build's. */
+  static String gitSha() {
+    String sha = System.getProperty(GIT_SHA_PROPERTY, "");
+    if (!sha.isBlank()) return sha;
+    try (InputStream in = Version.class.getResourceAsStream(GIT_PROPERTIES)) {
+      if (in != null) {
+        Properties p = new Properties();
+        p.load(in);
+        sha = p.getProperty("git.commit.id.abbrev", "");
+      }
+    } catch (IOException e) {
+      sha = "";
+    }
+    return sha.isBlank() ? "Not provided (built outside a git clone)" : sha;
   }
 
   private static String os() {

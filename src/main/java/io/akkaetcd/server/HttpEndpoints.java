@@ -24,13 +24,19 @@ import io.akkaetcd.store.Alarms;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreStatus;
 import io.grpc.Status;
+import io.akkaetcd.api.AlarmType;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * What the client port serves besides gRPC: /health, /version and /metrics as etcd does, and the
+ * What the client port serves besides gRPC: /health, /livez, /readyz, /version and /metrics as etcd does, and the
  * UNIMPLEMENTED answer for gRPC paths no service claims.
  */
 final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpResponse>> {
@@ -59,13 +65,38 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
     this.scheduler = scheduler;
     this.clusterId = clusterId;
     this.memberId = memberId;
+    HealthProbes.Check serializableRead = () -> readCheck(true);
+    this.livez = new HealthProbes("/livez", Map.of("serializable_read", serializableRead));
+    Map<String, HealthProbes.Check> ready = new LinkedHashMap<>();
+    ready.put("data_corruption", () -> CompletableFuture.completedFuture(
+        alarms.isActive(AlarmType.CORRUPT) ? Optional.of("alarm activated: CORRUPT") : Optional.empty()));
+    ready.put("serializable_read", serializableRead);
+    ready.put("linearizable_read", () -> readCheck(false));
+    this.readyz = new HealthProbes("/readyz", ready);
+  }
+
+  /** etcd 3.5's livez: this member answers a local read; readyz: also no corruption and a linearizable read. */
+  private final HealthProbes livez;
+  private final HealthProbes readyz;
+
+  private CompletionStage<Optional<String>> readCheck(boolean serializable) {
+    return storeClient.range(HEALTH_PROBE.toBuilder().setSerializable(serializable).build())
+        .handle((ok, failure) -> failure == null ? Optional.<String>empty() : Optional.of(GrpcStatus.fromThrowable(failure).message()));
   }
 
   @Override
   public CompletionStage<HttpResponse> apply(HttpRequest request) {
     String path = request.getUri().path();
+    for (HealthProbes probes : List.of(livez, readyz)) {
+      if (probes.serves(path)) {
+        var query = request.getUri().query();
+        Set<String> excluded = Set.copyOf(query.getAll("exclude"));
+        return probes.answer(path, excluded, query.get("verbose").isPresent()).thenApply(a ->
+            HttpResponse.create().withStatus(a.status()).withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, a.body())));
+      }
+    }
     return switch (path) {
-      case "/health", "/readyz", "/livez" -> health();
+      case "/health" -> health();
       case "/version" -> json(String.format("{\"etcdserver\":\"%s\",\"etcdcluster\":\"%s\"}",
           Version.SERVER_VERSION, Version.CLUSTER_VERSION));
       case "/metrics" -> metrics();

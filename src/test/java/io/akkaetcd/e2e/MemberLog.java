@@ -14,11 +14,12 @@ import java.util.concurrent.TimeUnit;
 final class MemberLog {
   private final StringBuffer output;
   private final CountDownLatch ready = new CountDownLatch(1);
+  private final Thread reader;
 
   /** Appends to {@code output}, so a member restarted with a new process keeps one log. */
   MemberLog(Process process, StringBuffer output, String threadName) {
     this.output = output;
-    Thread reader = new Thread(() -> {
+    reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(
           new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
@@ -37,6 +38,12 @@ final class MemberLog {
 
   boolean awaitReady(long seconds) throws InterruptedException {
     return ready.await(seconds, TimeUnit.SECONDS);
+  }
+
+  /** Waits until the process has closed its output and every line of it is in {@link #output()}. */
+  boolean awaitEnd(long seconds) throws InterruptedException {
+    reader.join(TimeUnit.SECONDS.toMillis(seconds));
+    return !reader.isAlive();
   }
 
   String output() {

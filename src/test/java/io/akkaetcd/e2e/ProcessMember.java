@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,7 +21,10 @@ final class ProcessMember implements AutoCloseable {
   private Process process;
   private final StringBuffer output = new StringBuffer();
   private final List<String> extraFlags = new ArrayList<>();
-  private List<String> launcher = List.of();
+  private List<String> commandPrefix = List.of();
+  private Path launcher = Path.of("bin/etcd").toAbsolutePath();
+  private Map<String, String> environment;
+  private final Map<String, String> extraEnvironment = new java.util.HashMap<>();
 
   /** A lone member. */
   ProcessMember(Path dataDir, int clientPort, int peerPort) {
@@ -41,9 +45,25 @@ final class ProcessMember implements AutoCloseable {
     return this;
   }
 
-  /** A command prefix bin/etcd runs under, e.g. {@code ip netns exec NS}. */
-  ProcessMember withLauncher(List<String> prefix) {
-    launcher = List.copyOf(prefix);
+  /** A command prefix the launcher runs under, e.g. {@code ip netns exec NS}. */
+  ProcessMember withCommandPrefix(List<String> prefix) {
+    commandPrefix = List.copyOf(prefix);
+    return this;
+  }
+
+  /** One more environment variable for every later start. */
+  ProcessMember withEnv(String name, String value) {
+    extraEnvironment.put(name, value);
+    return this;
+  }
+
+  /**
+   * Runs {@code launcher} (e.g. an unpacked release's bin/etcd) with exactly {@code environment}, none
+   * of the test JVM's variables.
+   */
+  ProcessMember withLauncher(Path launcher, Map<String, String> environment) {
+    this.launcher = launcher;
+    this.environment = Map.copyOf(environment);
     return this;
   }
 
@@ -59,15 +79,21 @@ final class ProcessMember implements AutoCloseable {
   void launch() throws Exception {
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = new ArrayList<>(launcher);
-    command.addAll(List.of(Path.of("bin/etcd").toAbsolutePath().toString(),
+    List<String> command = new ArrayList<>(commandPrefix);
+    command.addAll(List.of(launcher.toString(),
         "--name", name, "--data-dir", dataDir.toString(),
         "--listen-client-urls", client, "--advertise-client-urls", client,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
         "--initial-cluster", initialCluster));
     command.addAll(extraFlags);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("AKKA_ETCD_SKIP_BUILD", "1");
+    if (environment != null) {
+      pb.environment().clear();
+      pb.environment().putAll(environment);
+    } else {
+      pb.environment().put("AKKA_ETCD_SKIP_BUILD", "1");
+    }
+    pb.environment().putAll(extraEnvironment);
     process = pb.start();
     log = new MemberLog(process, output, "member-log");
   }
@@ -121,6 +147,20 @@ final class ProcessMember implements AutoCloseable {
 
   String endpoint() {
     return "http://127.0.0.1:" + clientPort;
+  }
+
+  /** SIGTERM, then waits for the exit and the last line of output; returns the exit code. */
+  int terminate() throws InterruptedException {
+    process.toHandle().destroy(); // Process.destroy() would also close the output we still read
+
+    if (!process.waitFor(30, TimeUnit.SECONDS) || !log.awaitEnd(10)) {
+      throw new IllegalStateException("member " + name + " did not stop on SIGTERM:\n" + output);
+    }
+    return process.exitValue();
+  }
+
+  Process process() {
+    return process;
   }
 
   String output() {

@@ -27,10 +27,21 @@ public record WatchSettings(Duration progressNotifyInterval, int streamBufferRes
     }
   }
 
-  /** From {@code akka-etcd.watch-progress-notify-interval} (10 minutes if absent) and the request limit. */
+  /** etcd's flag (a Go duration such as "5s"), which bin/etcd maps onto this key. */
+  static final String PROGRESS_NOTIFY_FLAG_KEY = "akka-etcd.experimental-watch-progress-notify-interval";
+
+  /**
+   * From {@code --experimental-watch-progress-notify-interval} when given, else
+   * {@code akka-etcd.watch-progress-notify-interval} (10 minutes if absent), and the request limit.
+   */
   public static WatchSettings from(Config config, int maxRequestBytes) {
-    Duration interval = config.hasPath(PROGRESS_NOTIFY_INTERVAL_KEY)
-        ? config.getDuration(PROGRESS_NOTIFY_INTERVAL_KEY) : Duration.ofMinutes(10);
+    Duration interval;
+    if (config.hasPath(PROGRESS_NOTIFY_FLAG_KEY)) {
+      interval = Duration.ofNanos(io.akkaetcd.config.EtcdFlags.goDurationNanos(config.getString(PROGRESS_NOTIFY_FLAG_KEY)));
+    } else {
+      interval = config.hasPath(PROGRESS_NOTIFY_INTERVAL_KEY)
+          ? config.getDuration(PROGRESS_NOTIFY_INTERVAL_KEY) : Duration.ofMinutes(10);
+    }
     return new WatchSettings(interval, 1024, maxRequestBytes + 512L * 1024);
   }
 }

@@ -1,0 +1,87 @@
+package io.akkaetcd.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every flag etcd 3.4 has is known here, and one this member does not serve is refused at start,
+ * named, unless set to what the member does; none is accepted and ignored.
+ */
+class NotServedFlagsTest {
+  static Config config(Map<String, String> env, String... args) {
+    LaunchRequest.Run run = (LaunchRequest.Run) EtcdFlags.request(args, env);
+    return run.overrides().withFallback(ConfigFactory.load());
+  }
+
+  @Test
+  void everyFlagOfRealEtcdIsKnown() throws Exception {
+    Path etcd = Path.of("/usr/bin/etcd");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(etcd), "real etcd (Debian etcd-server) not installed");
+    Process p = new ProcessBuilder(etcd.toString(), "--help").redirectErrorStream(true).start();
+    String help = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    List<String> names = new ArrayList<>();
+    Matcher m = Pattern.compile("(?m)^\\s+--([a-z0-9-]+)").matcher(help);
+    while (m.find()) names.add(m.group(1));
+    assertTrue(names.size() > 70, names.toString());
+    for (String name : names) {
+      assertTrue(EtcdFlags.flags().containsKey(name) || name.equals("version") || name.equals("help"), "--" + name);
+    }
+  }
+
+  @Test
+  void aFlagNotServedIsRefusedByNameFromTheCommandLineAndTheEnvironment() {
+    String expected = "error verifying flags, --discovery-srv (ETCD_DISCOVERY_SRV) is set to \"example.com\", which "
+        + "akka-etcd does not serve: it runs as with \"\". See 'etcd --help'.";
+    EtcdConfigException e = assertThrows(EtcdConfigException.class,
+        () -> EtcdFlags.refuseNotServed(config(Map.of(), "--discovery-srv=example.com")));
+    assertEquals(expected, e.getMessage());
+    assertEquals(1, e.exitCode());
+    e = assertThrows(EtcdConfigException.class,
+        () -> EtcdFlags.refuseNotServed(config(Map.of("ETCD_DISCOVERY_SRV", "example.com"))));
+    assertEquals(expected, e.getMessage());
+    assertThrows(EtcdConfigException.class, () -> EtcdFlags.refuseNotServed(config(Map.of(), "--pre-vote=false")));
+    assertThrows(EtcdConfigException.class, () -> EtcdFlags.refuseNotServed(config(Map.of(), "--enable-v2")));
+    assertThrows(EtcdConfigException.class, () -> EtcdFlags.refuseNotServed(config(Map.of(), "--config-file=/etc/etcd.yml")));
+  }
+
+  @Test
+  void onlyANamedFlagIsToleratedAndThenWarnedAbout() {
+    assertEquals(List.of("--peer-auto-tls (ETCD_PEER_AUTO_TLS) is set to \"true\", which akka-etcd does not serve: "
+            + "it runs as with \"false\" (tolerated by AKKA_ETCD_TOLERATE_UNSERVED)"),
+        EtcdFlags.refuseNotServed(config(Map.of(), "--peer-auto-tls"), java.util.Set.of("peer-auto-tls")));
+    assertThrows(EtcdConfigException.class,
+        () -> EtcdFlags.refuseNotServed(config(Map.of(), "--peer-auto-tls", "--enable-v2"), java.util.Set.of("peer-auto-tls")));
+  }
+
+  @Test
+  void settingWhatTheMemberDoesAnywayIsAccepted() {
+    EtcdFlags.refuseNotServed(config(Map.of()));
+    EtcdFlags.refuseNotServed(config(Map.of("ETCD_ENABLE_V2", "false"), "--pre-vote", "--grpc-keepalive-min-time=5000ms",
+        "--auto-compaction-retention=0", "--max-wals=5"));
+  }
+
+  @Test
+  void helpSaysWhichFlagsAreNotServed() {
+    String help = EtcdFlags.flagsText();
+    assertTrue(help.contains("  --discovery-srv ''\n    DNS srv domain used to bootstrap the cluster.\n"
+        + "    [akka-etcd: not served; refused at start unless '']\n"), help);
+    assertTrue(help.contains("Human-readable name for this member.\n  --data-dir"), "served flags carry no mark");
+    long marked = help.lines().filter(l -> l.contains("[akka-etcd: not served")).count();
+    assertEquals(EtcdFlags.notServed().size(), marked);
+  }
+}
