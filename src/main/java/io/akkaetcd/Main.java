@@ -9,6 +9,7 @@ import io.akkaetcd.config.LogConfig;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
+import io.akkaetcd.server.FailStop;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,7 +61,7 @@ public final class Main {
 
     EtcdServer server;
     try {
-      server = EtcdServer.start(member, config);
+      server = EtcdServer.start(member, config, FailStop.haltProcess());
     } catch (Exception e) {
       log.error("the member could not start (see the errors above): {}", e.toString());
       System.exit(1);

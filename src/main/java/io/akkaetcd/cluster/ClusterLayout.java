@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.akkaetcd.api.Member;
 import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.store.MemberIdentity;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,15 @@ public record ClusterLayout(long memberId, long clusterId, Member self, Map<Long
     Member selfMember = members.getOrDefault(self, Member.newBuilder().setID(self).setName(config.name())
         .addAllPeerURLs(config.initialAdvertisePeerUrls().stream().map(URI::toString).toList()).build());
     return new ClusterLayout(self, clusterId(new ArrayList<>(members.keySet())), selfMember, members);
+  }
+
+  /**
+   * This layout for a member whose ids were stored at bootstrap: after bootstrap the flags no longer
+   * decide who the member is (etcd ignores {@code --initial-cluster*} once it has data).
+   */
+  public ClusterLayout withIdentity(long storedMemberId, long storedClusterId) {
+    Member me = members.getOrDefault(storedMemberId, self.toBuilder().setID(storedMemberId).build());
+    return new ClusterLayout(storedMemberId, storedClusterId, me, members);
   }
 
   /** The other members' peer URLs, by ID. */
@@ -69,9 +79,7 @@ public record ClusterLayout(long memberId, long clusterId, Member self, Map<Long
   }
 
   public static long clusterId(List<Long> memberIds) {
-    ByteBuffer buf = ByteBuffer.allocate(8 * memberIds.size());
-    memberIds.stream().sorted(Long::compareUnsigned).forEach(buf::putLong);
-    return first8(sha1(buf.array()));
+    return MemberIdentity.clusterIdOf(memberIds);
   }
 
   private static byte[] sha1(byte[] data) {

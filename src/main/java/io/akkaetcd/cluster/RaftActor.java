@@ -30,7 +30,6 @@ import io.akkaetcd.store.StoreActor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Drives one member's {@link RaftNode}: a timer ticks it, peers' messages and local proposals step it,
@@ -98,11 +97,11 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private final PendingRequests pending;
   private final long snapshotCount;
   private final long electionTimeoutMillis;
-  private final AtomicBoolean leading;
   private final Histogram walFsync;
   private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
   private long appliedIndex;
   private long leaderId = RaftNode.NONE;
+  private boolean leading;
   private boolean checkpointing;
   private boolean driveQueued;
   private TransferLeadership transfer;
@@ -113,23 +112,20 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   public static Behavior<Command> create(RaftNode node, MemoryRaftStorage storage, RaftWal wal,
       ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending,
-      Duration tickInterval, long snapshotCount, long electionTimeoutMillis,
-      AtomicBoolean leading, Histogram walFsync) {
+      Duration tickInterval, long snapshotCount, long electionTimeoutMillis, Histogram walFsync) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval);
       return new RaftActor(ctx, node, storage, wal, store, peers, pending, snapshotCount, electionTimeoutMillis,
-          leading, walFsync);
+          walFsync);
     }));
   }
 
   private RaftActor(ActorContext<Command> ctx, RaftNode node, MemoryRaftStorage storage,
       RaftWal wal, ActorRef<StoreActor.Command> store, PeerTransport peers,
-      PendingRequests pending, long snapshotCount, long electionTimeoutMillis,
-      AtomicBoolean leading, Histogram walFsync) {
+      PendingRequests pending, long snapshotCount, long electionTimeoutMillis, Histogram walFsync) {
     super(ctx);
     this.walFsync = walFsync;
     this.electionTimeoutMillis = electionTimeoutMillis;
-    this.leading = leading;
     this.node = node;
     this.storage = storage;
     this.wal = wal;
@@ -335,8 +331,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   }
 
   private void renewAtStore(long leaseId) {
-    store.tell(new StoreActor.Query(applier -> applier.leases().renew(leaseId),
-        getContext().getSystem().ignoreRef()));
+    store.tell(new StoreActor.RenewLease(leaseId, getContext().getSystem().ignoreRef()));
   }
 
   private boolean inEffect(ConfChange cc) {
@@ -368,9 +363,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   private void onLeaderChange(long newLeader, Role role) {
     boolean isLeader = role == Role.LEADER;
-    if (isLeader != leading.get()) {
+    if (isLeader != leading) {
       // A new leader's lessor extends every lease by an election timeout, as etcd's does.
-      leading.set(isLeader);
+      leading = isLeader;
       store.tell(new StoreActor.LeadershipChanged(isLeader, electionTimeoutMillis));
     }
     if (newLeader != leaderId) {

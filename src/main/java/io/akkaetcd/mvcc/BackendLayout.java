@@ -1,12 +1,10 @@
 package io.akkaetcd.mvcc;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Where the store keeps things in the backend's one ordered keyspace. Each etcd bolt bucket becomes a
- * one-byte prefix:
+ * How the MVCC store encodes its keys within the buckets {@link Schema} lists:
  *
  * <pre>
  *   'k' main(8, big-endian) '_' sub(8, big-endian) ['t']  -> serialized KeyValue   (etcd's "key" bucket)
@@ -19,9 +17,9 @@ import java.util.Arrays;
  * only the key, as in etcd.
  */
 final class BackendLayout {
-  static final byte KEY_BUCKET = 'k';
-  static final byte META_BUCKET = 'm';
-  static final byte LEASE_BUCKET = 'l';
+  static final byte KEY_BUCKET = Schema.Bucket.KEY.prefix;
+  static final byte META_BUCKET = Schema.Bucket.META.prefix;
+  static final byte LEASE_BUCKET = Schema.Bucket.LEASE.prefix;
   static final byte TOMBSTONE_MARK = 't';
 
   /** Length of a revision key without the tombstone mark: prefix, main, '_', sub. */
@@ -30,15 +28,15 @@ final class BackendLayout {
   static final byte[] META_CURRENT_REVISION = metaKey("currentRev");
   static final byte[] META_COMPACT_REVISION = metaKey("finishedCompactRev");
   /** The Raft index of the last entry applied, written with that entry's changes (etcd's consistent_index). */
-  static final byte[] META_CONSISTENT_INDEX = metaKey("consistent_index");
+  static final byte[] META_CONSISTENT_INDEX = Schema.META_CONSISTENT_INDEX;
 
   /** The key bucket spans [KEY_BUCKET_START, KEY_BUCKET_END). */
-  static final byte[] KEY_BUCKET_START = {KEY_BUCKET};
-  static final byte[] KEY_BUCKET_END = {KEY_BUCKET + 1};
+  static final byte[] KEY_BUCKET_START = Schema.Bucket.KEY.start();
+  static final byte[] KEY_BUCKET_END = Schema.Bucket.KEY.end();
 
   /** The lease bucket spans [LEASE_BUCKET_START, LEASE_BUCKET_END). */
-  static final byte[] LEASE_BUCKET_START = {LEASE_BUCKET};
-  static final byte[] LEASE_BUCKET_END = {LEASE_BUCKET + 1};
+  static final byte[] LEASE_BUCKET_START = Schema.Bucket.LEASE.start();
+  static final byte[] LEASE_BUCKET_END = Schema.Bucket.LEASE.end();
 
   private BackendLayout() {}
 
@@ -84,10 +82,6 @@ final class BackendLayout {
   }
 
   private static byte[] metaKey(String name) {
-    byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
-    byte[] key = new byte[1 + nameBytes.length];
-    key[0] = META_BUCKET;
-    System.arraycopy(nameBytes, 0, key, 1, nameBytes.length);
-    return key;
+    return Schema.Bucket.META.key(Schema.ascii(name));
   }
 }

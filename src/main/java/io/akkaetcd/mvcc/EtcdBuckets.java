@@ -34,10 +34,9 @@ public final class EtcdBuckets {
 
   private EtcdBuckets() {}
 
-  /** @param alarmPrefix the one-byte prefix the member keeps its alarms under */
-  public static void export(Backend backend, byte alarmPrefix, Sink sink) {
-    sink.bucket("alarm");
-    backend.scan(new byte[] {alarmPrefix}, new byte[] {(byte) (alarmPrefix + 1)},
+  public static void export(Backend backend, Sink sink) {
+    sink.bucket(Schema.Bucket.ALARM.etcdName);
+    backend.scan(Schema.Bucket.ALARM.start(), Schema.Bucket.ALARM.end(),
         (k, v) -> sink.put(BackendLayout.withoutBucket(k), v));
     sink.bucket("key");
     backend.scan(BackendLayout.KEY_BUCKET_START, BackendLayout.KEY_BUCKET_END, (k, v) -> sink.put(BackendLayout.withoutBucket(k), v));

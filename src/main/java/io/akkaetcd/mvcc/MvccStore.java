@@ -179,6 +179,18 @@ public final class MvccStore {
     pending.putMeta(BackendLayout.META_CONSISTENT_INDEX, raftIndex);
   }
 
+  /**
+   * Puts {@code name} -> {@code value} in another bucket of the {@link Schema} (alarms, members, meta),
+   * in the pending batch: it reaches the backend with the consistent index of the entry being applied.
+   */
+  public void putInBucket(Schema.Bucket bucket, byte[] name, byte[] value) {
+    pending.putRaw(bucket.key(name), value);
+  }
+
+  public void deleteInBucket(Schema.Bucket bucket, byte[] name) {
+    pending.deleteRaw(bucket.key(name));
+  }
+
   /** Writes every pending change to the backend in one batch; with {@code sync}, durably. */
   public void commit(boolean sync) {
     if (metaDirty) {

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.store.MemberDirectory;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -42,17 +43,20 @@ public final class ClusterService implements Cluster {
   private final StoreClient store;
   private final Scheduler scheduler;
   private final ClusterLayout layout;
+  /** The stored cluster id (a member that joined learns it from the log). */
+  private final LongSupplier clusterId;
   private final MemberDirectory directory;
   private final String clusterToken;
 
   public ClusterService(ActorRef<RaftActor.Command> raft, StoreClient store, Scheduler scheduler,
-      ClusterLayout layout, MemberDirectory directory, String clusterToken) {
+      ClusterLayout layout, MemberDirectory directory, String clusterToken, LongSupplier clusterId) {
     this.raft = raft;
     this.store = store;
     this.scheduler = scheduler;
     this.layout = layout;
     this.directory = directory;
     this.clusterToken = clusterToken;
+    this.clusterId = clusterId;
   }
 
   @Override
@@ -152,7 +156,7 @@ public final class ClusterService implements Cluster {
   }
 
   private ResponseHeader header(RaftActor.RaftView view) {
-    return ResponseHeader.newBuilder().setClusterId(layout.clusterId()).setMemberId(layout.memberId())
+    return ResponseHeader.newBuilder().setClusterId(clusterId.getAsLong()).setMemberId(layout.memberId())
         .setRaftTerm(view.status().term()).build();
   }
 

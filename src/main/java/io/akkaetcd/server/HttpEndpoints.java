@@ -26,6 +26,7 @@ import io.akkaetcd.store.StoreStatus;
 import io.grpc.Status;
 import io.akkaetcd.api.AlarmType;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,12 +50,12 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
   private final Histogram walFsync;
   private final PeerMetrics peerMetrics;
   private final Scheduler scheduler;
-  private final long clusterId;
+  private final LongSupplier clusterId;
   private final long memberId;
   private final Alarms alarms;
 
   HttpEndpoints(StoreClient storeClient, ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      Scheduler scheduler, long clusterId, long memberId, Alarms alarms, Histogram walFsync,
+      Scheduler scheduler, LongSupplier clusterId, long memberId, Alarms alarms, Histogram walFsync,
       PeerMetrics peerMetrics) {
     this.alarms = alarms;
     this.walFsync = walFsync;
@@ -142,7 +143,7 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
             + "# TYPE etcd_debugging_mvcc_current_revision gauge\netcd_debugging_mvcc_current_revision " + s.revision() + "\n"
             + "# TYPE etcd_debugging_mvcc_compact_revision gauge\netcd_debugging_mvcc_compact_revision " + s.compactRevision() + "\n"
             + "# TYPE etcd_server_id gauge\netcd_server_id{server_id=\"" + Long.toHexString(memberId) + "\"} 1\n"
-            + "# TYPE etcd_cluster_id gauge\netcd_cluster_id{cluster_id=\"" + Long.toHexString(clusterId) + "\"} 1\n");
+            + "# TYPE etcd_cluster_id gauge\netcd_cluster_id{cluster_id=\"" + Long.toHexString(clusterId.getAsLong()) + "\"} 1\n");
     walFsync.render(out);
     peerMetrics.render(out);
     return out.toString();

@@ -27,10 +27,8 @@ import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.Version;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.grpc.Unimplemented;
-import io.akkaetcd.mvcc.KvHash;
 import io.akkaetcd.store.Alarms;
 import io.akkaetcd.api.InternalRaftRequest;
-import com.google.protobuf.Message;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreStatus;
 import akka.NotUsed;
@@ -42,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -53,17 +52,20 @@ public final class MaintenanceService implements Maintenance {
   private final ActorRef<RaftActor.Command> raft;
   private final Scheduler scheduler;
   private final ClusterLayout layout;
+  /** The stored cluster id (a member that joined learns it from the log). */
+  private final LongSupplier clusterId;
   private final StoreClient storeClient;
   private final Alarms alarms;
 
   public MaintenanceService(ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      Scheduler scheduler, ClusterLayout layout, StoreClient storeClient, Alarms alarms) {
+      Scheduler scheduler, ClusterLayout layout, StoreClient storeClient, Alarms alarms, LongSupplier clusterId) {
     this.store = store;
     this.raft = raft;
     this.scheduler = scheduler;
     this.layout = layout;
     this.storeClient = storeClient;
     this.alarms = alarms;
+    this.clusterId = clusterId;
   }
 
   @Override
@@ -110,12 +112,8 @@ public final class MaintenanceService implements Maintenance {
 
   @Override
   public CompletionStage<HashKVResponse> hashKV(HashKVRequest in) {
-    CompletionStage<Message> reply = AskPattern.askWithStatus(store, replyTo -> new StoreActor.Query(applier -> {
-      KvHash.Result h = applier.mvcc().hashKv(in.getRevision());
-      return HashKVResponse.newBuilder().setHeader(applier.header(h.currentRevision()))
-          .setHash(h.hash()).setCompactRevision(h.compactRevision()).build();
-    }, replyTo), Duration.ofSeconds(5), scheduler);
-    return DirectFutures.direct(reply).thenApply(m -> (HashKVResponse) m);
+    return DirectFutures.direct(AskPattern.askWithStatus(store,
+        replyTo -> new StoreActor.HashKv(in.getRevision(), replyTo), Duration.ofSeconds(5), scheduler));
   }
 
   /**
@@ -181,7 +179,7 @@ public final class MaintenanceService implements Maintenance {
   }
 
   private ResponseHeader header(long revision, long term) {
-    return ResponseHeader.newBuilder().setClusterId(layout.clusterId()).setMemberId(layout.memberId())
+    return ResponseHeader.newBuilder().setClusterId(clusterId.getAsLong()).setMemberId(layout.memberId())
         .setRevision(revision).setRaftTerm(term).build();
   }
 }

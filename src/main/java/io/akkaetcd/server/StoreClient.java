@@ -4,6 +4,7 @@ import akka.actor.Cancellable;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
+import akka.pattern.StatusReply;
 import com.google.protobuf.Message;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.RangeRequest;
@@ -66,14 +67,11 @@ public final class StoreClient {
   }
 
   /**
-   * A read of state the store actor owns (leases), or a leader-local change (a lease renew), served
-   * without the log. The function runs inside the store actor.
+   * A request the store actor answers itself (lease reads, a keep-alive's renew), served without the
+   * log; {@code command} builds the typed command around the reply address.
    */
-  @SuppressWarnings("unchecked")
-  public <R extends Message> CompletionStage<R> query(java.util.function.Function<io.akkaetcd.store.Applier, R> query) {
-    CompletionStage<Message> reply = AskPattern.askWithStatus(
-        store, replyTo -> new StoreActor.Query(query::apply, replyTo), timeout, scheduler);
-    return (CompletionStage<R>) (CompletionStage<?>) DirectFutures.direct(reply);
+  public <R> CompletionStage<R> ask(java.util.function.Function<ActorRef<StatusReply<R>>, StoreActor.Command> command) {
+    return DirectFutures.direct(AskPattern.askWithStatus(store, command::apply, timeout, scheduler));
   }
 
   private CompletionStage<RangeResponse> serializable(RangeRequest request) {

@@ -1,16 +1,16 @@
 package io.akkaetcd.storage;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.akkaetcd.cluster.RaftCodec;
-import io.akkaetcd.cluster.proto.EntryProto;
-import io.akkaetcd.cluster.proto.HardStateProto;
-import io.akkaetcd.cluster.proto.SnapshotProto;
+import io.akkaetcd.raftlog.proto.EntryProto;
+import io.akkaetcd.raftlog.proto.HardStateProto;
+import io.akkaetcd.raftlog.proto.SnapshotProto;
 import io.akkaetcd.mvcc.WriteBatch;
 import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.raft.HardState;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.MemoryRaftStorage;
 import io.akkaetcd.raft.Snapshot;
+import io.akkaetcd.raftlog.RaftLogCodec;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,13 +54,13 @@ public final class RaftWal implements AutoCloseable {
     try {
       byte[] snap = db.get(SNAPSHOT);
       if (snap != null) {
-        Snapshot s = RaftCodec.decode(SnapshotProto.parseFrom(snap));
+        Snapshot s = RaftLogCodec.decode(SnapshotProto.parseFrom(snap));
         storage.applySnapshot(s);
       }
       List<LogEntry> entries = new ArrayList<>();
       db.scan(new byte[] {ENTRY}, new byte[] {ENTRY + 1}, (k, v) -> {
         try {
-          entries.add(RaftCodec.decode(EntryProto.parseFrom(v)));
+          entries.add(RaftLogCodec.decode(EntryProto.parseFrom(v)));
         } catch (InvalidProtocolBufferException e) {
           throw new IllegalStateException("corrupt WAL entry", e);
         }
@@ -68,7 +68,7 @@ public final class RaftWal implements AutoCloseable {
       storage.append(entries);
       byte[] hs = db.get(HARD_STATE);
       if (hs != null) {
-        storage.setHardState(RaftCodec.decode(HardStateProto.parseFrom(hs)));
+        storage.setHardState(RaftLogCodec.decode(HardStateProto.parseFrom(hs)));
       }
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("corrupt WAL", e);
@@ -87,7 +87,7 @@ public final class RaftWal implements AutoCloseable {
     WriteBatch batch = new WriteBatch();
     if (snapshot != null) {
       deleteEntries(batch, firstIndex, lastIndex);
-      batch.put(SNAPSHOT, RaftCodec.encode(withoutData(snapshot)).toByteArray());
+      batch.put(SNAPSHOT, RaftLogCodec.encode(withoutData(snapshot)).toByteArray());
       firstIndex = snapshot.index() + 1;
       lastIndex = snapshot.index();
     }
@@ -95,12 +95,12 @@ public final class RaftWal implements AutoCloseable {
       long from = entries.get(0).index();
       deleteEntries(batch, Math.max(from, firstIndex), lastIndex);
       for (LogEntry e : entries) {
-        batch.put(entryKey(e.index()), RaftCodec.encode(e).toByteArray());
+        batch.put(entryKey(e.index()), RaftLogCodec.encode(e).toByteArray());
       }
       lastIndex = entries.get(entries.size() - 1).index();
     }
     if (hardState != null) {
-      batch.put(HARD_STATE, RaftCodec.encode(hardState).toByteArray());
+      batch.put(HARD_STATE, RaftLogCodec.encode(hardState).toByteArray());
     }
     db.write(batch, sync);
   }
@@ -109,7 +109,7 @@ public final class RaftWal implements AutoCloseable {
   public void compact(Snapshot snapshot) {
     WriteBatch batch = new WriteBatch();
     deleteEntries(batch, firstIndex, Math.min(snapshot.index(), lastIndex));
-    batch.put(SNAPSHOT, RaftCodec.encode(withoutData(snapshot)).toByteArray());
+    batch.put(SNAPSHOT, RaftLogCodec.encode(withoutData(snapshot)).toByteArray());
     db.write(batch, true);
     firstIndex = Math.max(firstIndex, snapshot.index() + 1);
   }

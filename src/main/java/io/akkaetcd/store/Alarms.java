@@ -6,7 +6,8 @@ import io.akkaetcd.api.AlarmRequest;
 import io.akkaetcd.api.AlarmResponse;
 import io.akkaetcd.api.AlarmType;
 import io.akkaetcd.mvcc.Backend;
-import io.akkaetcd.mvcc.WriteBatch;
+import io.akkaetcd.mvcc.MvccStore;
+import io.akkaetcd.mvcc.Schema;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -14,11 +15,10 @@ import java.util.concurrent.ConcurrentSkipListSet;
 /**
  * The cluster's active alarms (etcd's AlarmStore): raised and cleared only by applying an
  * {@link AlarmRequest} from the log, so every member holds the same set. Kept in the backend under
- * their own prefix ('a', etcd's "alarm" bucket: the serialized AlarmMember as key, no value) so a
- * restart and a snapshot carry them. Read from any thread (/health, Status); written by the store actor.
+ * the {@link Schema.Bucket#ALARM} bucket (the serialized AlarmMember as key, no value), written in the
+ * batch of the entry that raised or cleared them, so a restart and a snapshot carry them. Read from any thread (/health, Status); written by the store actor.
  */
 public final class Alarms {
-  static final byte PREFIX = 'a';
   private static final Comparator<AlarmMember> ORDER =
       Comparator.comparingInt(AlarmMember::getAlarmValue).thenComparing(AlarmMember::getMemberID, Long::compareUnsigned);
 
@@ -48,7 +48,7 @@ public final class Alarms {
 
   void load(Backend backend) {
     active.clear();
-    backend.scan(new byte[] {PREFIX}, new byte[] {PREFIX + 1}, (k, v) -> {
+    backend.scan(Schema.Bucket.ALARM.start(), Schema.Bucket.ALARM.end(), (k, v) -> {
       try {
         active.add(AlarmMember.parseFrom(java.util.Arrays.copyOfRange(k, 1, k.length)));
       } catch (InvalidProtocolBufferException e) {
@@ -61,7 +61,7 @@ public final class Alarms {
    * As etcd's applier: GET lists the alarms of the type asked (NONE: all); ACTIVATE answers the alarm
    * (also when it was already active); DEACTIVATE answers the alarm it cleared, or nothing.
    */
-  AlarmResponse.Builder apply(Backend backend, AlarmRequest request) {
+  AlarmResponse.Builder apply(MvccStore mvcc, AlarmRequest request) {
     AlarmResponse.Builder response = AlarmResponse.newBuilder();
     AlarmMember alarm = AlarmMember.newBuilder().setMemberID(request.getMemberID()).setAlarm(request.getAlarm()).build();
     switch (request.getAction()) {
@@ -70,32 +70,18 @@ public final class Alarms {
           .forEach(response::addAlarms);
       case ACTIVATE -> {
         if (active.add(alarm)) {
-          write(backend, alarm, true);
+          mvcc.putInBucket(Schema.Bucket.ALARM, alarm.toByteArray(), new byte[0]);
         }
         response.addAlarms(alarm);
       }
       case DEACTIVATE -> {
         if (active.remove(alarm)) {
-          write(backend, alarm, false);
+          mvcc.deleteInBucket(Schema.Bucket.ALARM, alarm.toByteArray());
           response.addAlarms(alarm);
         }
       }
       default -> { }
     }
     return response;
-  }
-
-  private static void write(Backend backend, AlarmMember alarm, boolean put) {
-    byte[] body = alarm.toByteArray();
-    byte[] key = new byte[1 + body.length];
-    key[0] = PREFIX;
-    System.arraycopy(body, 0, key, 1, body.length);
-    WriteBatch batch = new WriteBatch();
-    if (put) {
-      batch.put(key, new byte[0]);
-    } else {
-      batch.delete(key);
-    }
-    backend.write(batch, false);
   }
 }

@@ -10,7 +10,6 @@ import io.akkaetcd.api.RangeResponse;
 import io.akkaetcd.api.ResponseHeader;
 import io.akkaetcd.api.TxnResponse;
 import io.akkaetcd.errors.EtcdError;
-import io.akkaetcd.mvcc.Backend;
 import io.akkaetcd.mvcc.MvccStore;
 
 /**
@@ -19,28 +18,32 @@ import io.akkaetcd.mvcc.MvccStore;
  */
 public final class Applier {
   private final MvccStore mvcc;
-  private final Backend backend;
   private final MemberDirectory members;
   private final Alarms alarms;
   /** Null when the member serves no leases (tests of the KV path alone). */
   private final LeaseApplier leases;
   private ResponseHeader identity;
 
-  public Applier(MvccStore mvcc, Backend backend, long clusterId, long memberId, MemberDirectory members,
+  public Applier(MvccStore mvcc, long clusterId, long memberId, MemberDirectory members,
       Alarms alarms, LeaseApplier leases) {
     this.members = members;
     this.alarms = alarms;
     this.leases = leases;
     this.mvcc = mvcc;
-    this.backend = backend;
     this.identity = ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId).build();
   }
 
-  /** Headers carry the Raft term the member is in as it applies. */
-  public void setRaftTerm(long term) {
-    if (term != identity.getRaftTerm()) {
-      identity = identity.toBuilder().setRaftTerm(term).build();
+  /** Headers carry the Raft term the member is in as it applies; true if the term changed. */
+  public boolean setRaftTerm(long term) {
+    if (term == identity.getRaftTerm()) {
+      return false;
     }
+    identity = identity.toBuilder().setRaftTerm(term).build();
+    return true;
+  }
+
+  void setClusterId(long clusterId) {
+    identity = identity.toBuilder().setClusterId(clusterId).build();
   }
 
   public MvccStore mvcc() {
@@ -101,10 +104,10 @@ public final class Applier {
           .setHeader(header(mvcc.currentRevision())).build();
     }
     if (request.hasAlarm()) {
-      return alarms.apply(backend, request.getAlarm()).setHeader(header(mvcc.currentRevision())).build();
+      return alarms.apply(mvcc, request.getAlarm()).setHeader(header(mvcc.currentRevision())).build();
     }
     if (request.hasMemberAttributes()) {
-      members.put(backend, request.getMemberAttributes());
+      members.put(mvcc, request.getMemberAttributes());
       return request.getMemberAttributes();
     }
     throw new IllegalArgumentException("request not supported yet: " + request);

@@ -3,18 +3,19 @@ package io.akkaetcd.store;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.akkaetcd.api.Member;
 import io.akkaetcd.mvcc.Backend;
-import io.akkaetcd.mvcc.WriteBatch;
+import io.akkaetcd.mvcc.MvccStore;
+import io.akkaetcd.mvcc.Schema;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Names and URLs of the cluster's members as they published them through Raft, kept in the backend
- * under their own prefix ('c', etcd's "members" bucket) so a restart and a snapshot carry them. Read by
+ * in the {@link Schema.Bucket#MEMBERS} bucket, in the batch of the entry that published them, so a restart
+ * and a snapshot carry them. Read by
  * the Cluster service from any thread; written only by the store actor as entries apply.
  */
 public final class MemberDirectory {
-  private static final byte PREFIX = 'c';
 
   private final Map<Long, Member> members = new ConcurrentHashMap<>();
   private volatile java.util.function.Consumer<Member> listener = m -> {};
@@ -31,7 +32,7 @@ public final class MemberDirectory {
 
   void load(Backend backend) {
     members.clear();
-    backend.scan(new byte[] {PREFIX}, new byte[] {PREFIX + 1}, (k, v) -> {
+    backend.scan(Schema.Bucket.MEMBERS.start(), Schema.Bucket.MEMBERS.end(), (k, v) -> {
       try {
         Member m = Member.parseFrom(v);
         members.put(m.getID(), m);
@@ -42,11 +43,10 @@ public final class MemberDirectory {
     });
   }
 
-  void put(Backend backend, Member member) {
+  void put(MvccStore mvcc, Member member) {
     members.put(member.getID(), member);
     listener.accept(member);
-    WriteBatch batch = new WriteBatch();
-    batch.put(ByteBuffer.allocate(9).put(PREFIX).putLong(member.getID()).array(), member.toByteArray());
-    backend.write(batch, false);
+    mvcc.putInBucket(Schema.Bucket.MEMBERS, ByteBuffer.allocate(8).putLong(member.getID()).array(),
+        member.toByteArray());
   }
 }

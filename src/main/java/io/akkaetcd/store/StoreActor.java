@@ -13,15 +13,20 @@ import com.google.protobuf.Message;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.RangeRequest;
 import io.akkaetcd.errors.EtcdException;
-import com.google.protobuf.ByteString;
 import io.akkaetcd.api.Event;
+import io.akkaetcd.api.HashKVResponse;
+import io.akkaetcd.api.LeaseKeepAliveResponse;
+import io.akkaetcd.api.LeaseLeasesResponse;
+import io.akkaetcd.api.LeaseTimeToLiveRequest;
+import io.akkaetcd.api.LeaseTimeToLiveResponse;
+import io.akkaetcd.mvcc.KvHash;
 import io.akkaetcd.mvcc.MvccStore;
+import io.akkaetcd.watch.KeyRange;
+import io.akkaetcd.raft.ConfChange;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.ReadState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -52,20 +57,40 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
       implements Command {}
 
   /**
-   * A read of state the store actor owns (leases), or a leader-local change (a lease renew), served
-   * without the log.
+   * A keep-alive: the leader's lessor renews the lease (a follower's answers with the TTL it knows,
+   * the Raft actor passes the renew to the leader). Served without the log, as etcd does.
    */
-  public record Query(Function<Applier, Message> query, ActorRef<StatusReply<Message>> replyTo)
+  public record RenewLease(long leaseId, ActorRef<StatusReply<LeaseKeepAliveResponse>> replyTo)
       implements Command {}
+
+  public record LeaseTimeToLive(LeaseTimeToLiveRequest request,
+      ActorRef<StatusReply<LeaseTimeToLiveResponse>> replyTo) implements Command {}
+
+  public record ListLeases(ActorRef<StatusReply<LeaseLeasesResponse>> replyTo) implements Command {}
+
+  /** A fresh lease id for a grant that asked for none, picked before the grant is proposed. */
+  public record NewLeaseId(ActorRef<StatusReply<Long>> replyTo) implements Command {}
+
+  /** Up to {@code limit} leases past their expiry, for the leader's reaper to revoke through the log. */
+  public record ExpiredLeases(int limit, ActorRef<ExpiredLeasesFound> replyTo) implements Command {}
+
+  public record ExpiredLeasesFound(List<Long> leaseIds) {}
+
+  /** etcd's HashKV at {@code revision} (0: the current one). */
+  public record HashKv(long revision, ActorRef<StatusReply<HashKVResponse>> replyTo) implements Command {}
 
   /**
    * Read the events of revisions from {@code fromRevision} on, at most {@code maxRevisions} of them and
-   * none beyond the last published revision, for keys {@code keys} accepts; the answer is a
+   * none beyond the last published revision, for keys in any of {@code ranges}; the answer is a
    * {@link WatchFeed.HistoryRead} carrying {@code tag}, or one with the compact revision set when
    * {@code fromRevision} is below it.
    */
-  public record ReadHistory(long fromRevision, int maxRevisions, Predicate<ByteString> keys,
-      boolean prevKv, Object tag, ActorRef<WatchFeed> replyTo) implements Command {}
+  public record ReadHistory(long fromRevision, int maxRevisions, List<KeyRange> ranges,
+      boolean prevKv, long tag, ActorRef<WatchFeed> replyTo) implements Command {
+    public ReadHistory {
+      ranges = List.copyOf(ranges);
+    }
+  }
 
   /** This member became (or stopped being) the leader: only a leader's lessor lets leases expire. */
   public record LeadershipChanged(boolean leader, long extendMillis) implements Command {}
@@ -103,6 +128,10 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   private final List<List<Event>> unpublished = new ArrayList<>();
   /** The newest revision whose events the hub has been sent. */
   private long publishedRevision;
+  /** While the cluster id is not known: the founding voters seen in the log's term-1 entries. */
+  private final List<Long> foundingVoters = new ArrayList<>();
+  /** An apply failed midway: what is pending in the backend batch must never be written. */
+  private boolean broken;
 
   public static Behavior<Command> create(StoreState state, PendingRequests pending) {
     return create(state, pending, null);
@@ -126,6 +155,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
     publishedRevision = state.applier().mvcc().currentRevision();
     if (watchFeed != null) {
       state.applier().mvcc().onEvents(unpublished::add);
+      watchFeed.tell(new WatchFeed.Attached(getContext().getSelf(), publishedRevision, state.applier().header(0)));
     }
   }
 
@@ -140,7 +170,12 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
         .onMessage(SaveSnapshot.class, this::onSaveSnapshot)
         .onMessage(Dump.class, this::onDump)
         .onMessage(Restore.class, this::onRestore)
-        .onMessage(Query.class, this::onQuery)
+        .onMessage(RenewLease.class, this::onRenewLease)
+        .onMessage(LeaseTimeToLive.class, this::onLeaseTimeToLive)
+        .onMessage(ListLeases.class, this::onListLeases)
+        .onMessage(NewLeaseId.class, this::onNewLeaseId)
+        .onMessage(ExpiredLeases.class, this::onExpiredLeases)
+        .onMessage(HashKv.class, this::onHashKv)
         .onMessage(ReadHistory.class, this::onReadHistory)
         .onMessage(LeadershipChanged.class, this::onLeadershipChanged)
         .onSignal(PostStop.class, signal -> onStop())
@@ -157,18 +192,36 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   }
 
   private Behavior<Command> onApplyCommitted(ApplyCommitted command) {
+    try {
+      return applyCommitted(command);
+    } catch (RuntimeException | Error e) {
+      broken = true;
+      throw e; // the guardian fail-stops the member
+    }
+  }
+
+  private Behavior<Command> applyCommitted(ApplyCommitted command) {
     Applier applier = state.applier();
-    applier.setRaftTerm(command.raftTerm());
+    if (applier.setRaftTerm(command.raftTerm()) && watchFeed != null) {
+      watchFeed.tell(new WatchFeed.HeaderChanged(applier.header(0)));
+    }
+    List<Answer> answers = new ArrayList<>();
     for (LogEntry entry : command.entries()) {
+      if (state.clusterId() == 0) {
+        learnClusterId(entry);
+      }
       if (entry.index() <= applier.mvcc().consistentIndex()) {
         continue;
       }
       if (entry.type() == LogEntry.EntryType.NORMAL && entry.data().length > 0) {
-        applyRequest(applier, entry);
+        applyRequest(applier, entry, answers);
       }
       applier.mvcc().setConsistentIndex(entry.index());
     }
+    // Answers go out only once the batch (with its consistent index) is in the backend: a member
+    // whose backend refuses the write fail-stops without having answered.
     applier.mvcc().commit(false);
+    answers.forEach(Answer::send);
     state.refreshSize();
     pending.applied(applier.mvcc().consistentIndex());
     publish();
@@ -181,7 +234,41 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
     return this;
   }
 
-  private void applyRequest(Applier applier, LogEntry entry) {
+  /**
+   * A member that joined an existing cluster learns the cluster's id from the log: its term-1 entries
+   * are the founding membership (one ADD_VOTER each), the id is computed from them as the founders
+   * did, at the first entry after them.
+   */
+  private void learnClusterId(LogEntry entry) {
+    if (entry.term() == 1) {
+      if (entry.type() == LogEntry.EntryType.CONF_CHANGE) {
+        ConfChange change = ConfChange.decode(entry.data());
+        if (change.type() == ConfChange.Type.ADD_VOTER) {
+          foundingVoters.add(change.nodeId());
+        }
+      }
+    } else if (!foundingVoters.isEmpty()) {
+      state.learnClusterId(MemberIdentity.clusterIdOf(foundingVoters));
+      getContext().getLog().info("learned cluster id {} from the log", Long.toHexString(state.clusterId()));
+      foundingVoters.clear();
+      if (watchFeed != null) {
+        watchFeed.tell(new WatchFeed.HeaderChanged(state.applier().header(0)));
+      }
+    }
+  }
+
+  /** The answer to a request this member proposed, sent after its batch is written. */
+  private record Answer(CompletableFuture<Message> waiting, Message response, EtcdException failure) {
+    void send() {
+      if (failure != null) {
+        waiting.completeExceptionally(failure);
+      } else {
+        waiting.complete(response);
+      }
+    }
+  }
+
+  private void applyRequest(Applier applier, LogEntry entry, List<Answer> answers) {
     InternalRaftRequest request;
     try {
       request = InternalRaftRequest.parseFrom(entry.data());
@@ -189,17 +276,15 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
       throw new IllegalStateException("undecodable entry at index " + entry.index(), e);
     }
     CompletableFuture<Message> waiting = pending.write(request.getHeader().getID());
-    Message response;
     try {
-      response = applier.apply(request);
+      Message response = applier.apply(request);
+      if (waiting != null) {
+        answers.add(new Answer(waiting, response, null));
+      }
     } catch (EtcdException e) {
       if (waiting != null) {
-        waiting.completeExceptionally(e);
+        answers.add(new Answer(waiting, null, e));
       }
-      return;
-    }
-    if (waiting != null) {
-      waiting.complete(response);
     }
   }
 
@@ -213,13 +298,56 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
     unpublished.clear();
   }
 
-  private Behavior<Command> onQuery(Query command) {
-    try {
-      command.replyTo().tell(StatusReply.success(command.query().apply(state.applier())));
-    } catch (EtcdException e) {
-      command.replyTo().tell(StatusReply.error(e));
-    }
+  private Behavior<Command> onRenewLease(RenewLease command) {
+    Applier applier = state.applier();
+    reply(command.replyTo(), () -> applier.leases().renew(command.leaseId()).toBuilder()
+        .setHeader(applier.header(applier.mvcc().currentRevision())).build());
     return this;
+  }
+
+  private Behavior<Command> onLeaseTimeToLive(LeaseTimeToLive command) {
+    Applier applier = state.applier();
+    reply(command.replyTo(), () -> applier.leases().timeToLive(command.request()).toBuilder()
+        .setHeader(applier.header(applier.mvcc().currentRevision())).build());
+    return this;
+  }
+
+  private Behavior<Command> onListLeases(ListLeases command) {
+    Applier applier = state.applier();
+    reply(command.replyTo(), () -> applier.leases().leases().toBuilder()
+        .setHeader(applier.header(applier.mvcc().currentRevision())).build());
+    return this;
+  }
+
+  private Behavior<Command> onNewLeaseId(NewLeaseId command) {
+    reply(command.replyTo(), () -> state.applier().leases().lessor().newLeaseId());
+    return this;
+  }
+
+  private Behavior<Command> onExpiredLeases(ExpiredLeases command) {
+    Applier applier = state.applier();
+    command.replyTo().tell(new ExpiredLeasesFound(
+        applier.hasLeases() ? List.copyOf(applier.leases().expired(command.limit())) : List.of()));
+    return this;
+  }
+
+  private Behavior<Command> onHashKv(HashKv command) {
+    Applier applier = state.applier();
+    reply(command.replyTo(), () -> {
+      KvHash.Result h = applier.mvcc().hashKv(command.revision());
+      return HashKVResponse.newBuilder().setHeader(applier.header(h.currentRevision()))
+          .setHash(h.hash()).setCompactRevision(h.compactRevision()).build();
+    });
+    return this;
+  }
+
+  /** Answers with what {@code work} returns, or with etcd's error it throws. */
+  private static <T> void reply(ActorRef<StatusReply<T>> replyTo, java.util.function.Supplier<T> work) {
+    try {
+      replyTo.tell(StatusReply.success(work.get()));
+    } catch (EtcdException e) {
+      replyTo.tell(StatusReply.error(e));
+    }
   }
 
   private Behavior<Command> onReadHistory(ReadHistory command) {
@@ -230,7 +358,9 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
       return this;
     }
     long to = Math.min(publishedRevision, command.fromRevision() + command.maxRevisions() - 1);
-    List<Event> events = mvcc.eventsBetween(command.fromRevision(), to, command.keys(), command.prevKv());
+    List<KeyRange> ranges = command.ranges();
+    List<Event> events = mvcc.eventsBetween(command.fromRevision(), to,
+        key -> ranges.stream().anyMatch(r -> r.contains(key)), command.prevKv());
     command.replyTo().tell(new WatchFeed.HistoryRead(command.tag(), Math.max(to, command.fromRevision() - 1),
         events, 0));
     return this;
@@ -304,7 +434,9 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   }
 
   private Behavior<Command> onStop() {
-    state.applier().mvcc().commit(true);
+    if (!broken) {
+      state.applier().mvcc().commit(true);
+    }
     return this;
   }
 }

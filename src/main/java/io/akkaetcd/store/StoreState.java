@@ -6,6 +6,7 @@ import io.akkaetcd.storage.BoltWriter;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.mvcc.LeaseHooks;
 import io.akkaetcd.mvcc.MvccStore;
+import io.akkaetcd.mvcc.Schema;
 import io.akkaetcd.mvcc.WriteBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -46,7 +47,8 @@ public final class StoreState {
   static final long FIXED_BYTES = 16 * 1024;
 
   private final Alarms alarms = new Alarms();
-  private final long clusterId;
+  /** Written by the store actor only (a joiner learns it from the log); read by the services. */
+  private volatile long clusterId;
   private final long memberId;
   private final MemberDirectory members;
   private Applier applier;
@@ -69,12 +71,11 @@ public final class StoreState {
     members.load(backend);
     alarms.load(backend);
     if (leases == null) {
-      return new Applier(MvccStore.open(backend, LeaseHooks.NONE), backend, clusterId, memberId, members, alarms,
-          null);
+      return new Applier(MvccStore.open(backend, LeaseHooks.NONE), clusterId, memberId, members, alarms, null);
     }
     Lessor lessor = leases.openLessor(backend);
     MvccStore mvcc = MvccStore.open(backend, lessor);
-    return new Applier(mvcc, backend, clusterId, memberId, members, alarms, leases.applier(lessor, mvcc));
+    return new Applier(mvcc, clusterId, memberId, members, alarms, leases.applier(lessor, mvcc));
   }
 
   public Applier applier() {
@@ -84,6 +85,28 @@ public final class StoreState {
   public Alarms alarms() {
     return alarms;
   }
+
+  /** The cluster's id; 0 while a member that joined has not learned it yet. */
+  public long clusterId() {
+    return clusterId;
+  }
+
+  public long memberId() {
+    return memberId;
+  }
+
+  /**
+   * A member that joined learned its cluster's id from the log: it is kept in the meta bucket, in the
+   * batch of the entry being applied. Called by the store actor only.
+   */
+  void learnClusterId(long id) {
+    clusterId = id;
+    applier.setClusterId(id);
+    applier.mvcc().putInBucket(Schema.Bucket.META, META_CLUSTER_ID_NAME, MemberIdentity.encode(id));
+  }
+
+  private static final byte[] META_CLUSTER_ID_NAME =
+      java.util.Arrays.copyOfRange(Schema.META_CLUSTER_ID, 1, Schema.META_CLUSTER_ID.length);
 
   /** etcd's Status.dbSize: the high-water mark of {@link #dbSizeInUseBytes} since the last defragment. */
   public long dbSizeBytes() {
@@ -132,12 +155,23 @@ public final class StoreState {
       while (in.available() > 0) {
         byte[] k = in.readNBytes(in.readInt());
         byte[] v = in.readNBytes(in.readInt());
-        batch.put(k, v);
+        if (!java.util.Arrays.equals(k, Schema.META_MEMBER_ID)) {
+          batch.put(k, v); // the leader's own id stays the leader's; this member keeps its own
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    batch.put(Schema.META_MEMBER_ID, MemberIdentity.encode(memberId));
     backend.write(batch, true);
+    MemberIdentity restored = MemberIdentity.read(backend);
+    if (restored.clusterId() == 0 && clusterId != 0) {
+      WriteBatch keep = new WriteBatch();
+      keep.put(Schema.META_CLUSTER_ID, MemberIdentity.encode(clusterId));
+      backend.write(keep, true);
+    } else {
+      clusterId = restored.clusterId();
+    }
     applier = open();
     refreshSize();
   }
@@ -150,7 +184,7 @@ public final class StoreState {
   byte[] writeBoltSnapshot(Path file) {
     applier.mvcc().commit(true);
     try (BoltWriter bolt = BoltWriter.create(file)) {
-      EtcdBuckets.export(backend, Alarms.PREFIX, bolt);
+      EtcdBuckets.export(backend, bolt);
       bolt.finish();
     }
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {

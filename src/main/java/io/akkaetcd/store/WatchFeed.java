@@ -1,6 +1,8 @@
 package io.akkaetcd.store;
 
+import akka.actor.typed.ActorRef;
 import io.akkaetcd.api.Event;
+import io.akkaetcd.api.ResponseHeader;
 import java.util.List;
 
 /**
@@ -14,6 +16,16 @@ import java.util.List;
 public interface WatchFeed {
 
   /**
+   * The store actor is up (or has just restored a snapshot): where to read history, the revision it
+   * has published, and the header (cluster, member, raft term) watch responses carry. Sent first.
+   */
+  record Attached(ActorRef<StoreActor.Command> store, long revision, ResponseHeader header)
+      implements WatchFeed {}
+
+  /** The header watch responses carry changed (a new raft term, or the cluster id learned). */
+  record HeaderChanged(ResponseHeader header) implements WatchFeed {}
+
+  /**
    * Revisions made durable by one flush: the events of each, in revision order; {@code revision} is
    * the newest revision the store has published.
    */
@@ -23,6 +35,6 @@ public interface WatchFeed {
    * The answer to a history read: the events of revisions up to {@code toRevision} (inclusive), or,
    * when {@code compactRevision} is positive, nothing because the start revision was compacted.
    */
-  record HistoryRead(Object tag, long toRevision, List<Event> events, long compactRevision)
+  record HistoryRead(long tag, long toRevision, List<Event> events, long compactRevision)
       implements WatchFeed {}
 }

@@ -70,6 +70,11 @@ class MembershipTest {
           Thread.sleep(100);
         }
         assertTrue(count.contains("\"count\":20"), count);
+        Matcher learnerCluster = Pattern.compile("\"cluster_id\":(\\d+)").matcher(count);
+        Matcher founderCluster = Pattern.compile("\"cluster_id\":(\\d+)").matcher(status.stdout());
+        assertTrue(learnerCluster.find() && founderCluster.find(), count + status.stdout());
+        assertEquals(founderCluster.group(1), learnerCluster.group(1),
+            "a member that joined reports the cluster's id, learned from the log, not one from its flags");
 
         Etcdctl.Result promoted = Etcdctl.run(ep, null, "member", "promote", id);
         assertEquals(0, promoted.exitCode(), promoted.stderr());

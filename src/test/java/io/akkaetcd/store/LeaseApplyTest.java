@@ -43,7 +43,7 @@ class LeaseApplyTest {
         .map(r -> new LeaseSnapshot(r.id(), r.ttlSeconds(), r.remainingTtlSeconds())).toList(), now);
     MvccStore mvcc = MvccStore.open(backend, lessor);
     lessor.promote(now, 0);
-    applier = new Applier(mvcc, backend, 1, 2, new MemberDirectory(), new Alarms(), new LeaseApplier(lessor, mvcc, () -> now));
+    applier = new Applier(mvcc, 1, 2, new MemberDirectory(), new Alarms(), new LeaseApplier(lessor, mvcc, () -> now));
   }
 
   static ByteString b(String s) {

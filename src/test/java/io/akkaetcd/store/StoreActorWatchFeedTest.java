@@ -14,6 +14,7 @@ import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.PutRequest;
 import io.akkaetcd.mvcc.InMemoryBackend;
 import io.akkaetcd.raft.LogEntry;
+import io.akkaetcd.watch.KeyRange;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -45,15 +46,27 @@ class StoreActorWatchFeedTest {
     kit.run(new StoreActor.ApplyCommitted(entries, List.of(), 2));
   }
 
+  /** The next message but the header updates (a new raft term) that come between. */
+  private WatchFeed feed() {
+    WatchFeed m = hub.receiveMessage();
+    while (m instanceof WatchFeed.HeaderChanged || m instanceof WatchFeed.Attached) {
+      m = feed();
+    }
+    return m;
+  }
+
   private static List<Long> revisions(WatchFeed.Committed c) {
     return c.revisions().stream().map(evs -> evs.get(0).getKv().getModRevision()).toList();
   }
 
   @Test
   void eachAppliedBatchReachesTheHubInRevisionOrder() {
+    WatchFeed.Attached attached = (WatchFeed.Attached) hub.receiveMessage();
+    assertEquals(1, attached.revision());
+    assertEquals(7, attached.header().getClusterId());
     assertFalse(hub.hasMessages());
     apply(put("a", "1"), put("b", "2"));
-    WatchFeed.Committed c = (WatchFeed.Committed) hub.receiveMessage();
+    WatchFeed.Committed c = (WatchFeed.Committed) feed();
     assertEquals(List.of(2L, 3L), revisions(c));
     assertEquals(3, c.revision());
     assertFalse(hub.hasMessages(), "one message per batch");
@@ -62,13 +75,13 @@ class StoreActorWatchFeedTest {
   @Test
   void historyReadStopsAtThePublishedRevisionAndLiveEventsFollowIt() {
     apply(put("a", "1"));
-    hub.receiveMessage();
-    kit.run(new StoreActor.ReadHistory(1, 1000, k -> true, true, "tag", hub.getRef()));
-    WatchFeed.HistoryRead read = (WatchFeed.HistoryRead) hub.receiveMessage();
+    feed();
+    kit.run(new StoreActor.ReadHistory(1, 1000, List.of(KeyRange.all()), true, 1, hub.getRef()));
+    WatchFeed.HistoryRead read = (WatchFeed.HistoryRead) feed();
     assertEquals(2, read.toRevision());
     assertEquals(List.of(2L), read.events().stream().map(e -> e.getKv().getModRevision()).toList());
     apply(put("a", "2"));
-    WatchFeed.Committed next = (WatchFeed.Committed) hub.receiveMessage();
+    WatchFeed.Committed next = (WatchFeed.Committed) feed();
     assertEquals(List.of(3L), revisions(next), "the live side starts right after the read");
     Event put2 = next.revisions().get(0).get(0);
     assertEquals("1", put2.getPrevKv().getValue().toStringUtf8());
@@ -78,9 +91,9 @@ class StoreActorWatchFeedTest {
   void historyReadBelowTheCompactRevisionAnswersCompacted() {
     apply(put("a", "1"), put("a", "2"),
         InternalRaftRequest.newBuilder().setCompaction(CompactionRequest.newBuilder().setRevision(3)).build());
-    hub.receiveMessage();
-    kit.run(new StoreActor.ReadHistory(2, 1000, k -> true, false, "tag", hub.getRef()));
-    WatchFeed.HistoryRead read = (WatchFeed.HistoryRead) hub.receiveMessage();
+    feed();
+    kit.run(new StoreActor.ReadHistory(2, 1000, List.of(KeyRange.all()), false, 1, hub.getRef()));
+    WatchFeed.HistoryRead read = (WatchFeed.HistoryRead) feed();
     assertEquals(3, read.compactRevision());
     assertEquals(List.of(), read.events());
   }
@@ -89,10 +102,10 @@ class StoreActorWatchFeedTest {
   void longHistoryIsReadInBoundedSlices() {
     for (int i = 0; i < 10; i++) {
       apply(put("k", "v" + i));
-      hub.receiveMessage();
+      feed();
     }
-    kit.run(new StoreActor.ReadHistory(2, 4, k -> true, false, "tag", hub.getRef()));
-    WatchFeed.HistoryRead read = (WatchFeed.HistoryRead) hub.receiveMessage();
+    kit.run(new StoreActor.ReadHistory(2, 4, List.of(KeyRange.all()), false, 1, hub.getRef()));
+    WatchFeed.HistoryRead read = (WatchFeed.HistoryRead) feed();
     assertEquals(5, read.toRevision());
     assertEquals(4, read.events().size());
   }

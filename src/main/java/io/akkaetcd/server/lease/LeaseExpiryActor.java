@@ -1,21 +1,26 @@
 package io.akkaetcd.server.lease;
 
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.LeaseRevokeRequest;
-import io.akkaetcd.api.LeaseStatus;
-import io.akkaetcd.api.LeaseLeasesResponse;
+import io.akkaetcd.cluster.RaftActor;
+import io.akkaetcd.raft.Role;
 import io.akkaetcd.server.StoreClient;
+import io.akkaetcd.store.StoreActor;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leader's lease reaper (etcd's revokeExpiredLeases loop): on each tick, if this member leads, it
- * asks the lessor for up to {@link #REVOKES_PER_TICK} expired leases and proposes a {@code lease_revoke}
- * for each through {@link StoreClient#propose}, the path every replicated change takes. The lessor does
- * not report a lease again for its retry interval, so a slow revoke is not proposed twice meanwhile.
+ * The leader's lease reaper (etcd's revokeExpiredLeases loop). On each tick it asks the Raft actor
+ * whether this member leads; only if it does, it asks the store actor for up to
+ * {@link #REVOKES_PER_TICK} expired leases and proposes a {@code lease_revoke} for each through
+ * {@link StoreClient#propose}, the path every replicated change takes. The lessor does not report a
+ * lease again for its retry interval, so a slow revoke is not proposed twice meanwhile. A tick that
+ * finds the previous round still out is skipped.
  */
 public final class LeaseExpiryActor {
   /** etcd's default lease revoke rate is 1000/s and it checks every 500 ms. */
@@ -23,30 +28,53 @@ public final class LeaseExpiryActor {
 
   private static final Logger log = LoggerFactory.getLogger(LeaseExpiryActor.class);
 
-  private enum Tick { INSTANCE }
+  public sealed interface Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  /** The Raft actor's answer: whether this member leads now (false if it did not answer in time). */
+  private record RoleKnown(boolean leader) implements Command {}
+
+  private record ExpiredFound(List<Long> leaseIds) implements Command {}
 
   private LeaseExpiryActor() {}
 
-  public static Behavior<Object> create(StoreClient store, Leadership leadership, Duration every) {
-    return Behaviors.withTimers(timers -> {
+  public static Behavior<Command> create(ActorRef<RaftActor.Command> raft, ActorRef<StoreActor.Command> store,
+      StoreClient proposals, Duration every) {
+    Duration askTimeout = every.multipliedBy(4);
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, every, every);
-      return Behaviors.receiveMessage(msg -> {
-        if (msg == Tick.INSTANCE && leadership.isLeader()) {
-          store.<LeaseLeasesResponse>query(applier -> {
-                LeaseLeasesResponse.Builder ids = LeaseLeasesResponse.newBuilder();
-                applier.leases().expired(REVOKES_PER_TICK)
-                    .forEach(id -> ids.addLeases(LeaseStatus.newBuilder().setID(id)));
-                return ids.build();
-              })
-              .thenAccept(expired -> expired.getLeasesList().forEach(lease -> revoke(store, lease.getID())));
-        }
-        return Behaviors.same();
-      });
-    });
+      boolean[] busy = {false};
+      return Behaviors.receive(Command.class)
+          .onMessageEquals(Tick.INSTANCE, () -> {
+            if (!busy[0]) {
+              busy[0] = true;
+              ctx.ask(RaftActor.RaftView.class, raft, askTimeout, RaftActor.GetStatus::new,
+                  (view, failure) -> new RoleKnown(view != null && view.status().role() == Role.LEADER));
+            }
+            return Behaviors.same();
+          })
+          .onMessage(RoleKnown.class, known -> {
+            if (!known.leader()) {
+              busy[0] = false;
+            } else {
+              ctx.ask(StoreActor.ExpiredLeasesFound.class, store, askTimeout,
+                  replyTo -> new StoreActor.ExpiredLeases(REVOKES_PER_TICK, replyTo),
+                  (found, failure) -> new ExpiredFound(found != null ? found.leaseIds() : List.of()));
+            }
+            return Behaviors.same();
+          })
+          .onMessage(ExpiredFound.class, found -> {
+            busy[0] = false;
+            found.leaseIds().forEach(id -> revoke(proposals, id));
+            return Behaviors.same();
+          })
+          .build();
+    }));
   }
 
-  private static void revoke(StoreClient store, long id) {
-    store.propose(InternalRaftRequest.newBuilder()
+  private static void revoke(StoreClient proposals, long id) {
+    proposals.propose(InternalRaftRequest.newBuilder()
             .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(id)).build())
         .whenComplete((ok, failure) -> {
           if (failure != null) {

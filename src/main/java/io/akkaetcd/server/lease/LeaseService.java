@@ -21,7 +21,7 @@ import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.server.SpaceQuota;
 import io.akkaetcd.server.StoreClient;
 import io.akkaetcd.store.Quota;
-import io.akkaetcd.store.Applier;
+import io.akkaetcd.store.StoreActor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -53,9 +53,8 @@ public final class LeaseService implements Lease {
     if (in.getID() != 0) {
       return grant(in);
     }
-    return store.<LeaseGrantResponse>query(applier -> LeaseGrantResponse.newBuilder()
-            .setID(applier.leases().lessor().newLeaseId()).build())
-        .thenCompose(picked -> grant(in.toBuilder().setID(picked.getID()).build()));
+    return store.<Long>ask(StoreActor.NewLeaseId::new)
+        .thenCompose(picked -> grant(in.toBuilder().setID(picked).build()));
   }
 
   private CompletionStage<LeaseGrantResponse> grant(LeaseGrantRequest request) {
@@ -71,28 +70,17 @@ public final class LeaseService implements Lease {
   public Source<LeaseKeepAliveResponse, NotUsed> leaseKeepAlive(Source<LeaseKeepAliveRequest, NotUsed> in) {
     return in.mapAsync(1, request -> {
       raft.tell(new RaftActor.RenewLease(request.getID()));
-      return store.<LeaseKeepAliveResponse>query(applier ->
-          withHeader(applier, applier.leases().renew(request.getID())));
+      return store.<LeaseKeepAliveResponse>ask(replyTo -> new StoreActor.RenewLease(request.getID(), replyTo));
     });
   }
 
   @Override
   public CompletionStage<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest in) {
-    return store.query(applier -> {
-      LeaseTimeToLiveResponse r = applier.leases().timeToLive(in);
-      return r.toBuilder().setHeader(applier.header(applier.mvcc().currentRevision())).build();
-    });
+    return store.ask(replyTo -> new StoreActor.LeaseTimeToLive(in, replyTo));
   }
 
   @Override
   public CompletionStage<LeaseLeasesResponse> leaseLeases(LeaseLeasesRequest in) {
-    return store.query(applier -> {
-      LeaseLeasesResponse r = applier.leases().leases();
-      return r.toBuilder().setHeader(applier.header(applier.mvcc().currentRevision())).build();
-    });
-  }
-
-  private static LeaseKeepAliveResponse withHeader(Applier applier, LeaseKeepAliveResponse r) {
-    return r.toBuilder().setHeader(applier.header(applier.mvcc().currentRevision())).build();
+    return store.ask(StoreActor.ListLeases::new);
   }
 }

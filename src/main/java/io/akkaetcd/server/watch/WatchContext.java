@@ -7,16 +7,12 @@ import io.akkaetcd.api.ResponseHeader;
 import io.akkaetcd.api.WatchResponse;
 import io.akkaetcd.store.WatchFeed;
 import io.grpc.Status;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongFunction;
 
 /**
- * What every watch stream and watcher actor of a member shares: the hub, the hub's revision (read
- * when stamping created responses), settings, and how to stamp a response header with the member's
- * identity (cluster id, member id, raft term) for a revision.
+ * What every watch stream and watcher actor of a member shares: the hub and the settings. The
+ * revision and header a response carries come in the hub's messages, never from shared state.
  */
-public record WatchContext(ActorRef<WatchFeed> hub, AtomicLong revision, WatchSettings settings,
-    LongFunction<ResponseHeader> headers) {
+public record WatchContext(ActorRef<WatchFeed> hub, WatchSettings settings) {
 
   /** The queue holds watch responses up to the settings' limit plus this room for control responses. */
   static final int CONTROL_ROOM = 1024;
@@ -25,8 +21,10 @@ public record WatchContext(ActorRef<WatchFeed> hub, AtomicLong revision, WatchSe
     return settings.streamBufferResponses() + CONTROL_ROOM;
   }
 
-  WatchResponse stamp(WatchResponse response) {
-    return response.toBuilder().setHeader(headers.apply(response.getHeader().getRevision())).build();
+  /** {@code response} with the member's header at the revision it already carries. */
+  static WatchResponse stamp(WatchResponse response, ResponseHeader header) {
+    return response.toBuilder()
+        .setHeader(header.toBuilder().setRevision(response.getHeader().getRevision())).build();
   }
 
   /**
@@ -34,10 +32,15 @@ public record WatchContext(ActorRef<WatchFeed> hub, AtomicLong revision, WatchSe
    * the client reads nothing at all, and the stream fails as etcd's does when its control channel is
    * stuck.
    */
-  void offerControl(BoundedSourceQueue<WatchResponse> queue, WatchResponse response) {
-    if (queue.offer(stamp(response)) == QueueOfferResult.dropped()) {
-      queue.fail(Status.RESOURCE_EXHAUSTED.withDescription("etcdserver: too many requests")
-          .asRuntimeException());
+  static void offerControl(BoundedSourceQueue<WatchResponse> queue, WatchResponse response,
+      ResponseHeader header) {
+    if (queue.offer(stamp(response, header)) == QueueOfferResult.dropped()) {
+      failTooManyRequests(queue);
     }
+  }
+
+  /** Fails the stream with the reason etcd's clients see for a stream that cannot keep up. */
+  static void failTooManyRequests(BoundedSourceQueue<WatchResponse> queue) {
+    queue.fail(Status.RESOURCE_EXHAUSTED.withDescription("etcdserver: too many requests").asRuntimeException());
   }
 }

@@ -7,6 +7,8 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.akkaetcd.api.Event;
+import io.akkaetcd.api.ResponseHeader;
+import io.akkaetcd.api.WatchRequest;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.WatchFeed;
 import io.akkaetcd.watch.HistorySlices;
@@ -19,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * The member's one watch hub (etcd's watchableStore): which watcher actors want which keys, fed by
@@ -49,6 +49,13 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
 
   public record Unregister(ActorRef<WatcherActor.Command> watcher) implements WatchFeed {}
 
+  /**
+   * A stream's request, to be handled at the hub's current revision: answered with
+   * {@link WatchStreamActor.AtRevision}. Every request of a stream passes here, so they keep their order.
+   */
+  public record RevisionFor(WatchRequest request, ActorRef<WatchStreamActor.Command> stream)
+      implements WatchFeed {}
+
   /** Answered with {@link WatcherActor.Progress} if the watcher is synced, else not at all. */
   public record RequestProgress(ActorRef<WatcherActor.Command> watcher, long generation)
       implements WatchFeed {}
@@ -70,34 +77,38 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
 
   private record Member(ActorRef<WatcherActor.Command> watcher, long generation) {}
 
-  /** Who a history read was made for. */
-  private record Readers(List<Member> members) {}
-
-  private final Supplier<ActorRef<StoreActor.Command>> store;
-  private final AtomicLong revisionView;
+  private ActorRef<StoreActor.Command> store;
+  private ResponseHeader header;
   private final WatcherRegistry<ActorRef<WatcherActor.Command>> synced = new WatcherRegistry<>();
   private final Map<ActorRef<WatcherActor.Command>, Registration> registrations = new HashMap<>();
   private final Map<ActorRef<WatcherActor.Command>, Registration> catchingUp = new LinkedHashMap<>();
   /** A history read is out: the next waits for it, and takes every watcher catching up by then. */
   private boolean reading;
+  /** Who the read that is out was made for, and its tag. */
+  private List<Member> readers = List.of();
+  private long readTag;
   private long revision;
 
   /**
-   * @param store the store actor (a supplier: the store is spawned after the hub, which it feeds)
-   * @param revisionView set to the hub's revision after each commit, for streams to stamp created
-   *     responses; its value at start must be the store's revision
+   * The hub waits for the store actor's {@link WatchFeed.Attached} (the store is spawned after the
+   * hub, which it feeds) and keeps what arrives before it.
    */
-  public static Behavior<WatchFeed> create(Supplier<ActorRef<StoreActor.Command>> store,
-      AtomicLong revisionView) {
-    return Behaviors.setup(ctx -> new WatchHub(ctx, store, revisionView));
+  public static Behavior<WatchFeed> create() {
+    return Behaviors.setup(ctx -> Behaviors.withStash(STASH_BEFORE_ATTACH, stash ->
+        Behaviors.receive(WatchFeed.class)
+            .onMessage(WatchFeed.Attached.class, a -> stash.unstashAll(new WatchHub(ctx, a)))
+            .onAnyMessage(m -> {
+              stash.stash(m);
+              return Behaviors.same();
+            })
+            .build()));
   }
 
-  private WatchHub(ActorContext<WatchFeed> context, Supplier<ActorRef<StoreActor.Command>> store,
-      AtomicLong revisionView) {
+  private static final int STASH_BEFORE_ATTACH = 10_000;
+
+  private WatchHub(ActorContext<WatchFeed> context, WatchFeed.Attached attached) {
     super(context);
-    this.store = store;
-    this.revisionView = revisionView;
-    this.revision = revisionView.get();
+    onAttached(attached);
   }
 
   @Override
@@ -108,7 +119,25 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
         .onMessage(Register.class, this::onRegister)
         .onMessage(Unregister.class, this::onUnregister)
         .onMessage(RequestProgress.class, this::onRequestProgress)
+        .onMessage(RevisionFor.class, this::onRevisionFor)
+        .onMessage(WatchFeed.Attached.class, this::onAttached)
+        .onMessage(WatchFeed.HeaderChanged.class, h -> {
+          header = h.header();
+          return this;
+        })
         .build();
+  }
+
+  private Behavior<WatchFeed> onAttached(WatchFeed.Attached attached) {
+    store = attached.store();
+    revision = attached.revision();
+    header = attached.header();
+    return this;
+  }
+
+  private Behavior<WatchFeed> onRevisionFor(RevisionFor r) {
+    r.stream().tell(new WatchStreamActor.AtRevision(r.request(), revision, header));
+    return this;
   }
 
   private Behavior<WatchFeed> onCommitted(WatchFeed.Committed committed) {
@@ -120,10 +149,9 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
             out.computeIfAbsent(watcher, w -> new ArrayList<>()).add(new WatcherActor.Batch(rev, mine)));
       }
       out.forEach((watcher, batches) ->
-          watcher.tell(new WatcherActor.Deliver(registrations.get(watcher).generation, batches)));
+          watcher.tell(new WatcherActor.Deliver(registrations.get(watcher).generation, batches, header)));
     }
     revision = committed.revision();
-    revisionView.set(revision);
     return this;
   }
 
@@ -142,9 +170,12 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
   }
 
   private Behavior<WatchFeed> onHistoryRead(WatchFeed.HistoryRead read) {
+    if (!reading || read.tag() != readTag) {
+      return this; // a read made before the store was attached again
+    }
     reading = false;
     HistorySlices slices = new HistorySlices(read.events());
-    for (Member m : ((Readers) read.tag()).members()) {
+    for (Member m : readers) {
       Registration reg = catchingUp.get(m.watcher());
       if (reg == null || reg.generation != m.generation()) {
         continue; // unregistered, or registered again meanwhile
@@ -152,7 +183,7 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
       if (read.compactRevision() > 0) {
         if (reg.next < read.compactRevision()) {
           forget(m.watcher());
-          m.watcher().tell(new WatcherActor.Compacted(reg.generation, read.compactRevision()));
+          m.watcher().tell(new WatcherActor.Compacted(reg.generation, read.compactRevision(), revision, header));
         }
         continue; // the others read again from their own next revision
       }
@@ -160,7 +191,7 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
         continue;
       }
       m.watcher().tell(new WatcherActor.Deliver(reg.generation,
-          List.of(new WatcherActor.Batch(read.toRevision(), slices.slice(reg.range, reg.next)))));
+          List.of(new WatcherActor.Batch(read.toRevision(), slices.slice(reg.range, reg.next))), header));
       reg.next = read.toRevision() + 1;
       if (read.toRevision() >= revision) {
         catchingUp.remove(m.watcher());
@@ -187,7 +218,7 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
   private Behavior<WatchFeed> onRequestProgress(RequestProgress p) {
     Registration reg = registrations.get(p.watcher());
     if (reg != null && reg.synced && reg.generation == p.generation()) {
-      p.watcher().tell(new WatcherActor.Progress(reg.generation, revision));
+      p.watcher().tell(new WatcherActor.Progress(reg.generation, revision, header));
     }
     return this;
   }
@@ -213,10 +244,9 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
       ranges.add(reg.range);
       members.add(new Member(e.getKey(), reg.generation));
     }
-    List<KeyRange> union = List.copyOf(ranges);
     reading = true;
-    store.get().tell(new StoreActor.ReadHistory(from, HISTORY_BATCH_REVISIONS,
-        key -> union.stream().anyMatch(r -> r.contains(key)), prevKv, new Readers(members),
-        getContext().getSelf()));
+    readers = members;
+    store.tell(new StoreActor.ReadHistory(from, HISTORY_BATCH_REVISIONS, List.copyOf(ranges), prevKv,
+        ++readTag, getContext().getSelf()));
   }
 }

@@ -7,6 +7,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.stream.BoundedSourceQueue;
+import io.akkaetcd.api.ResponseHeader;
 import io.akkaetcd.api.WatchRequest;
 import io.akkaetcd.api.WatchResponse;
 import io.akkaetcd.watch.WatchStreamState;
@@ -26,12 +27,15 @@ public final class WatchStreamActor extends AbstractBehavior<WatchStreamActor.Co
 
   public record Received(WatchRequest request) implements Command {}
 
+  /** The hub's answer to {@link WatchHub.RevisionFor}: handle {@code request} at {@code revision}. */
+  record AtRevision(WatchRequest request, long revision, ResponseHeader header) implements Command {}
+
   /** The client went away (or the stream failed): stop every watch. */
   public enum Closed implements Command { INSTANCE }
 
   /** A watcher found its start revision compacted and stopped. */
-  record WatchCompacted(long watchId, long compactRevision, ActorRef<WatcherActor.Command> watcher)
-      implements Command {}
+  record WatchCompacted(long watchId, long compactRevision, long revision, ResponseHeader header,
+      ActorRef<WatcherActor.Command> watcher) implements Command {}
 
   private final BoundedSourceQueue<WatchResponse> queue;
   private final WatchContext context;
@@ -54,18 +58,25 @@ public final class WatchStreamActor extends AbstractBehavior<WatchStreamActor.Co
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Received.class, this::onReceived)
+        .onMessage(AtRevision.class, this::onAtRevision)
         .onMessage(WatchCompacted.class, this::onWatchCompacted)
         .onMessageEquals(Closed.INSTANCE, () -> Behaviors.stopped())
         .build();
   }
 
+  /** Every request goes by the hub first, to learn the revision it is handled at. */
   private Behavior<Command> onReceived(Received r) {
-    WatchRequest request = r.request();
-    long current = context.revision().get();
+    context.hub().tell(new WatchHub.RevisionFor(r.request(), getContext().getSelf()));
+    return this;
+  }
+
+  private Behavior<Command> onAtRevision(AtRevision at) {
+    WatchRequest request = at.request();
+    long current = at.revision();
     switch (request.getRequestUnionCase()) {
       case CREATE_REQUEST -> {
         WatchStreamState.CreateOutcome outcome = state.create(request.getCreateRequest(), current);
-        context.offerControl(queue, outcome.response());
+        WatchContext.offerControl(queue, outcome.response(), at.header());
         if (outcome instanceof WatchStreamState.Created created) {
           ActorRef<WatcherActor.Command> watcher = getContext().spawnAnonymous(
               WatcherActor.create(created.watch().copy(), queue, getContext().getSelf(), context));
@@ -77,7 +88,7 @@ public final class WatchStreamActor extends AbstractBehavior<WatchStreamActor.Co
         state.cancel(id, current).ifPresent(response -> {
           ActorRef<WatcherActor.Command> watcher = watchers.remove(id);
           if (watcher != null) {
-            watcher.tell(new WatcherActor.Cancel(response));
+            watcher.tell(new WatcherActor.Cancel(response, at.header()));
           }
         });
       }
@@ -96,8 +107,8 @@ public final class WatchStreamActor extends AbstractBehavior<WatchStreamActor.Co
       return this;
     }
     watchers.remove(c.watchId());
-    state.cancelCompacted(c.watchId(), c.compactRevision(), context.revision().get())
-        .ifPresent(response -> context.offerControl(queue, response));
+    state.cancelCompacted(c.watchId(), c.compactRevision(), c.revision())
+        .ifPresent(response -> WatchContext.offerControl(queue, response, c.header()));
     return this;
   }
 }

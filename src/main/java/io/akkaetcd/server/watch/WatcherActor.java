@@ -9,7 +9,9 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.stream.BoundedSourceQueue;
+import akka.stream.QueueOfferResult;
 import io.akkaetcd.api.Event;
+import io.akkaetcd.api.ResponseHeader;
 import io.akkaetcd.api.WatchResponse;
 import io.akkaetcd.watch.WatchStreamState;
 import java.time.Duration;
@@ -23,7 +25,9 @@ import java.util.List;
  * watch responses. When a batch would not fit, the watch does not block anyone: it rewinds its next
  * revision to the first revision it could not send, leaves the hub and, once the client has drained
  * half of the queue, registers again from that revision (a fresh generation): the hub then replays
- * what was missed from the store before the watch goes live again.
+ * what was missed from the store before the watch goes live again. The watchers of a stream share its
+ * queue, so one may find it fuller than it looked: a response the queue refuses all the same is never
+ * dropped silently, the stream fails with etcd's "too many requests" and the client resumes.
  */
 public final class WatcherActor extends AbstractBehavior<WatcherActor.Command> {
 
@@ -32,15 +36,18 @@ public final class WatcherActor extends AbstractBehavior<WatcherActor.Command> {
   /** The events of one revision for this watch; a catch-up batch may span revisions up to {@code revision}. */
   public record Batch(long revision, List<Event> events) {}
 
-  public record Deliver(long generation, List<Batch> batches) implements Command {}
+  /** Events for this watch; {@code header} is what the responses carry (cluster, member, raft term). */
+  public record Deliver(long generation, List<Batch> batches, ResponseHeader header) implements Command {}
 
   /** The watch is synced and has every event up to {@code revision}. */
-  public record Progress(long generation, long revision) implements Command {}
+  public record Progress(long generation, long revision, ResponseHeader header) implements Command {}
 
-  public record Compacted(long generation, long compactRevision) implements Command {}
+  /** The watch's next revision was compacted; the hub is at {@code revision}. */
+  public record Compacted(long generation, long compactRevision, long revision, ResponseHeader header)
+      implements Command {}
 
   /** The client cancelled: send {@code response} last, then stop. */
-  public record Cancel(WatchResponse response) implements Command {}
+  public record Cancel(WatchResponse response, ResponseHeader header) implements Command {}
 
   /** The client asked for progress (WatchProgressRequest). */
   enum ProgressRequested implements Command { INSTANCE }
@@ -117,11 +124,20 @@ public final class WatcherActor extends AbstractBehavior<WatcherActor.Command> {
         return this;
       }
       for (WatchResponse r : responses) {
-        queue.offer(context.stamp(r));
+        if (queue.offer(WatchContext.stamp(r, d.header())) == QueueOfferResult.dropped()) {
+          return refused();
+        }
       }
       sentSinceTick = true;
     }
     return this;
+  }
+
+  /** The queue did not take a response: the stream cannot be trusted to be complete, so it ends. */
+  private Behavior<Command> refused() {
+    getContext().getLog().info("watch {}: the stream's queue refused a response; failing the stream", watch.id());
+    WatchContext.failTooManyRequests(queue);
+    return Behaviors.stopped();
   }
 
   private void fallBehind() {
@@ -150,10 +166,13 @@ public final class WatcherActor extends AbstractBehavior<WatcherActor.Command> {
     if (p.generation() != generation || lagging) {
       return this;
     }
-    queue.offer(context.stamp(WatchResponse.newBuilder()
-        .setHeader(context.headers().apply(p.revision()))
+    WatchResponse progress = WatchResponse.newBuilder()
+        .setHeader(p.header().toBuilder().setRevision(p.revision()))
         .setWatchId(watch.id())
-        .build()));
+        .build();
+    if (queue.offer(progress) == QueueOfferResult.dropped()) {
+      return refused();
+    }
     return this;
   }
 
@@ -177,12 +196,13 @@ public final class WatcherActor extends AbstractBehavior<WatcherActor.Command> {
     if (c.generation() != generation) {
       return this;
     }
-    stream.tell(new WatchStreamActor.WatchCompacted(watch.id(), c.compactRevision(), getContext().getSelf()));
+    stream.tell(new WatchStreamActor.WatchCompacted(watch.id(), c.compactRevision(), c.revision(), c.header(),
+        getContext().getSelf()));
     return Behaviors.stopped();
   }
 
   private Behavior<Command> onCancel(Cancel c) {
-    context.offerControl(queue, c.response());
+    WatchContext.offerControl(queue, c.response(), c.header());
     return Behaviors.stopped();
   }
 }

@@ -8,12 +8,12 @@ import akka.actor.typed.ActorRef;
 import com.google.protobuf.ByteString;
 import io.akkaetcd.api.Event;
 import io.akkaetcd.api.KeyValue;
+import io.akkaetcd.api.ResponseHeader;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.WatchFeed;
 import io.akkaetcd.watch.KeyRange;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +27,12 @@ class WatchHubCatchUpTest {
   }
 
   private final TestProbe<StoreActor.Command> store = testKit.createTestProbe();
-  private final ActorRef<WatchFeed> hub = testKit.spawn(WatchHub.create(store::ref, new AtomicLong(10)));
+  private final ActorRef<WatchFeed> hub = attached(testKit.spawn(WatchHub.create()));
+
+  private ActorRef<WatchFeed> attached(ActorRef<WatchFeed> hub) {
+    hub.tell(new WatchFeed.Attached(store.ref(), 10, ResponseHeader.newBuilder().setClusterId(7).build()));
+    return hub;
+  }
 
   private static ByteString bs(String s) {
     return ByteString.copyFromUtf8(s);
@@ -63,9 +68,8 @@ class WatchHubCatchUpTest {
     StoreActor.ReadHistory shared = store.expectMessageClass(StoreActor.ReadHistory.class);
     store.expectNoMessage(Duration.ofMillis(100));
     assertEquals(2, shared.fromRevision(), "the smallest next revision of a (6), b (7) and c (2)");
-    assertTrue(shared.keys().test(bs("a/z")));
-    assertTrue(shared.keys().test(bs("b/z")));
-    assertFalse(shared.keys().test(bs("c/z")));
+    assertEquals(java.util.Set.of(KeyRange.prefix(bs("a/")), KeyRange.prefix(bs("b/"))),
+        java.util.Set.copyOf(shared.ranges()));
 
     List<Event> history = List.of(put("b/1", 2), put("a/1", 6), put("a/2", 7), put("b/2", 8), put("a/3", 10));
     hub.tell(new WatchFeed.HistoryRead(shared.tag(), 10, history, 0));
