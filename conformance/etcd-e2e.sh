@@ -113,9 +113,9 @@ else
   cat >"$WORK/bin/etcd" <<EOF
 #!/bin/sh
 export AKKA_ETCD_SKIP_BUILD=1
-# etcd's suite passes these to many tests (--peer-auto-tls and --experimental-initial-corrupt-check to
-# every testCtl); this member refuses flags it does not serve, unless tolerated (docs/conformance.md)
-export AKKA_ETCD_TOLERATE_UNSERVED="\${AKKA_ETCD_TOLERATE_UNSERVED:-peer-auto-tls,experimental-initial-corrupt-check,strict-reconfig-check,max-concurrent-streams}"
+# etcd's suite passes these to many tests (--experimental-initial-corrupt-check to every testCtl); this
+# member refuses flags it does not serve, unless tolerated (docs/conformance.md)
+export AKKA_ETCD_TOLERATE_UNSERVED="\${AKKA_ETCD_TOLERATE_UNSERVED:-experimental-initial-corrupt-check,strict-reconfig-check}"
 export JAVA_OPTS="\${E2E_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError}"
 exec "$ROOT/bin/etcd" "\$@"
 EOF

@@ -62,6 +62,15 @@ public final class Main {
     EtcdServer server;
     try {
       server = EtcdServer.start(member, config, FailStop.haltProcess());
+    } catch (io.akkaetcd.server.auth.TokenOptions.InvalidOptions e) {
+      log.error("failed to start: {}", e.getMessage());
+      System.exit(1);
+      return;
+    } catch (EtcdConfigException e) {
+      // etcd's fatal start errors (TLS files, unix URLs) go to stderr with its exit code
+      System.err.println(e.getMessage());
+      System.exit(e.exitCode());
+      return;
     } catch (Exception e) {
       log.error("the member could not start (see the errors above): {}", e.toString());
       System.exit(1);

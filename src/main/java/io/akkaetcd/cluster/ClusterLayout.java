@@ -15,6 +15,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.akkaetcd.tls.KeyMaterial;
+import io.akkaetcd.tls.PeerSslEngineProvider;
 
 /**
  * The cluster as --initial-cluster describes it: each member's ID, name and peer URLs, and the cluster
@@ -69,6 +72,11 @@ public record ClusterLayout(long memberId, long clusterId, Member self, Map<Long
     settings.put("akka.remote.artery.bind.hostname", listen.getHost());
     settings.put("akka.remote.artery.bind.port", listen.getPort());
     return ConfigFactory.parseMap(settings);
+  }
+
+  /** With https peer URLs, Artery on tls-tcp with etcd's peer TLS; nothing otherwise. */
+  public Config peerTlsConfig(Optional<KeyMaterial> peerTls) {
+    return peerTls.map(m -> PeerSslEngineProvider.config(m.options())).orElse(ConfigFactory.empty());
   }
 
   public static long memberId(Collection<URI> peerUrls, String clusterToken) {

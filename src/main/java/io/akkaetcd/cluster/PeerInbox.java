@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Receives what other members send over remoting and hands to the local Raft actor only what
- * {@link PeerAuthentication} accepts: a message from another cluster, an unknown or removed member is
- * dropped before Raft steps it or proposes what it forwards. The Raft actor tells this inbox every
- * configuration it adopts. Drops are logged at most once per sender and reason every {@link #LOG_EVERY}.
+ * Receives what other members send over remoting and hands on only what {@link PeerAuthentication}
+ * accepts: a message from another cluster, an unknown or removed member is dropped before anything acts
+ * on it. Snapshot chunks go to the snapshot receiver, their acknowledgements to the snapshot sender (so a
+ * transfer never waits behind the Raft actor's fsync), everything else to the local Raft actor. The Raft
+ * actor tells this inbox every configuration it adopts. Drops are logged at most once per sender and
+ * reason every {@link #LOG_EVERY}.
  */
 public final class PeerInbox {
   static final Duration LOG_EVERY = Duration.ofSeconds(10);
@@ -28,8 +30,9 @@ public final class PeerInbox {
 
   private PeerInbox() {}
 
-  public static Behavior<Object> create(ActorRef<RaftActor.Command> raft, PeerAuthentication auth,
-      LongSupplier nanoClock) {
+  public static Behavior<Object> create(ActorRef<RaftActor.Command> raft,
+      ActorRef<SnapshotSender.Command> snapshotSender, ActorRef<SnapshotReceiver.Command> snapshotReceiver,
+      PeerAuthentication auth, LongSupplier nanoClock) {
     return Behaviors.setup(ctx -> {
       raft.tell(new RaftActor.WatchConfiguration(ctx.getSelf().narrow()));
       Map<DropKey, DropCount> drops = new HashMap<>();
@@ -37,7 +40,7 @@ public final class PeerInbox {
           .onMessage(PeerMessage.class, m -> {
             PeerAuthentication.Verdict verdict = auth.check(m);
             if (verdict == PeerAuthentication.Verdict.ACCEPTED) {
-              raft.tell(new RaftActor.FromPeer(m));
+              dispatch(m, raft, snapshotSender, snapshotReceiver);
             } else {
               logDrop(ctx, drops, nanoClock.getAsLong(), verdict, m, auth.clusterId());
             }
@@ -49,6 +52,16 @@ public final class PeerInbox {
           })
           .build();
     });
+  }
+
+  private static void dispatch(PeerMessage message, ActorRef<RaftActor.Command> raft,
+      ActorRef<SnapshotSender.Command> snapshotSender, ActorRef<SnapshotReceiver.Command> snapshotReceiver) {
+    switch (message.getBodyCase()) {
+      case SNAPSHOT_CHUNK -> snapshotReceiver.tell(new SnapshotReceiver.ChunkReceived(message));
+      case SNAPSHOT_ACK -> snapshotSender.tell(new SnapshotSender.AckReceived(message.getFrom(),
+          message.getSnapshotAck()));
+      default -> raft.tell(new RaftActor.FromPeer(message));
+    }
   }
 
   private static void logDrop(ActorContext<Object> ctx, Map<DropKey, DropCount> drops, long now,

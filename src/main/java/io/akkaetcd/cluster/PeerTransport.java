@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * from the member's first peer URL. Akka remoting (Artery TCP) carries the protobuf messages, each
  * stamped with this member's cluster ID so that the receiver can drop what another cluster sends.
  */
-public final class PeerTransport {
+public final class PeerTransport implements PeerSender {
   public static final String SYSTEM_NAME = "etcd";
   public static final String INBOX_NAME = "peer-inbox";
 
@@ -61,6 +61,7 @@ public final class PeerTransport {
   }
 
   /** Sends if the member is known; Raft tolerates a lost message. */
+  @Override
   public boolean send(long to, PeerMessage message) {
     ActorSelection peer = peers.get(to);
     if (peer == null) {

@@ -2,7 +2,7 @@ package io.akkaetcd.cluster;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -11,14 +11,15 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import com.google.protobuf.ByteString;
 import io.akkaetcd.cluster.proto.PeerMessage;
 import io.akkaetcd.errors.EtcdError;
-import io.akkaetcd.metrics.Histogram;
+import io.akkaetcd.raft.Bootstrap;
 import io.akkaetcd.raft.ConfChange;
+import io.akkaetcd.raft.HardState;
 import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.raft.InstallSnapshotRequest;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.MemoryRaftStorage;
 import io.akkaetcd.raft.ProposeResult;
-import io.akkaetcd.storage.RaftWal;
+import io.akkaetcd.raft.RaftConfig;
 import io.akkaetcd.raft.RaftMessage;
 import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.raft.RaftStatus;
@@ -27,24 +28,33 @@ import io.akkaetcd.raft.Role;
 import io.akkaetcd.raft.Snapshot;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
+import io.akkaetcd.wal.WalActor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Drives one member's {@link RaftNode}: a timer ticks it, peers' messages and local proposals step it,
  * and each {@link Ready} is handled in the order the core's contract requires:
  * <ol>
- *   <li>persist entries, hard state and any snapshot to the {@link RaftWal} (one synced write;
- *       a hard state whose only change is the commit index is written lazily, as etcd does);</li>
- *   <li>then send the messages to peers (a steady leader sends its appends before its own write, so the
- *       followers' fsyncs overlap the leader's);</li>
- *   <li>then hand committed entries and ready reads to the {@link StoreActor} (which applies them in order);</li>
- *   <li>then advance.</li>
+ *   <li>hand entries, hard state and any received snapshot's metadata to the {@link WalActor} as one
+ *       {@link WalActor.Save}, and go on stepping messages and proposals while it is written (they group into
+ *       the next Ready, so many proposals share one fsync); a hard state whose only change is the commit index
+ *       need not be durable: it goes with the next write, or unsynced at the next tick;</li>
+ *   <li>meanwhile hand committed entries and ready reads to the {@link StoreActor} (which applies them in
+ *       order): committed means durable on a quorum already, so etcd applies them while the same Ready's
+ *       entries are written, and so does this actor;</li>
+ *   <li>once the WAL actor reports the write durable ({@link WalActor.Saved}), send the messages (a steady leader
+ *       sends its appends before its own write, so the followers' fsyncs overlap the leader's; it counts its own
+ *       entries toward commitment only at advance, that is once durable);</li>
+ *   <li>then advance, and take the next Ready.</li>
  * </ol>
- * The actor runs on a dispatcher of its own, since it blocks in fsync. Proposals and peer messages that
- * arrive during an fsync queue in the mailbox and go into the next Ready together, so many proposals
- * share one fsync (group commit).
+ * One write is in flight at a time (the core wants advance before the next Ready), which is etcd-io/raft's
+ * asynchronous storage writes with a window of one: the hand-off is one message each way per batch.
+ *
+ * <p>It starts by asking the WAL actor for the recovered log (commands that arrive meanwhile are stashed); a
+ * brand-new member of a new cluster first makes the initial membership durable (see {@link Bootstrap}).
  */
 public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
@@ -79,57 +89,121 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   public record ConfigurationChanged(Configuration configuration) {}
 
   /** What Maintenance.Status reports of Raft. */
-  public record RaftView(RaftStatus status, long appliedIndex) {}
+  public record RaftView(RaftStatus status, long appliedIndex, long leaderChanges) {}
 
   private enum Tick implements Command { INSTANCE }
 
   private enum Drive implements Command { INSTANCE }
 
-  private record SnapshotDataReady(InstallSnapshotRequest request, byte[] data) implements Command {}
+  /**
+   * A snapshot's data is in place in the store (see {@link SnapshotReceiver}): step its metadata into
+   * Raft, which moves the log to it and answers the leader.
+   */
+  public record SnapshotArrived(InstallSnapshotRequest request) implements Command {}
+
+  private record SnapshotReported(long to, boolean delivered) implements Command {}
 
   private record CheckpointDone(long appliedIndex) implements Command {}
 
+  private record WalRecovered(WalActor.Recovered recovered) implements Command {}
+
+  private enum WalSaved implements Command { INSTANCE }
+
+  /** How the Raft actor starts: its node's settings and, for a brand-new member of a new cluster, the membership. */
+  public record Start(RaftConfig raftConfig, Configuration bootstrapMembership) {}
+
+  private static final int STASH_CAPACITY = 10_000;
+
   private final RaftNode node;
   private final MemoryRaftStorage storage;
-  private final RaftWal wal;
+  private final akka.actor.ActorRef wal;
+  private final ActorRef<WalActor.Saved> savedAdapter;
   private final ActorRef<StoreActor.Command> store;
   private final PeerTransport peers;
   private final PendingRequests pending;
   private final long snapshotCount;
   private final long electionTimeoutMillis;
-  private final Histogram walFsync;
   private final ActorRef<StoreActor.Checkpointed> checkpointAdapter;
+  private final ActorRef<SnapshotSender.Command> snapshots;
+  private final ActorRef<SnapshotSender.SnapshotReported> snapshotReportAdapter;
   private long appliedIndex;
   private long leaderId = RaftNode.NONE;
+  /** Times a leader (not none) was seen that differs from the one before: etcd_server_leader_changes_seen_total. */
+  private long leaderChanges;
   private boolean leading;
   private boolean checkpointing;
   private boolean driveQueued;
+  /** The Ready whose durable part the WAL actor is writing; no other Ready until it is saved and advanced. */
+  private Ready inFlight;
+  /** A hard state that changed only its commit index, not yet handed to the WAL actor. */
+  private HardState unwrittenCommit;
   private TransferLeadership transfer;
   private int transferTicksLeft;
   private ProposeConfChange confChange;
   private int confChangeTicksLeft;
   private final List<ActorRef<ConfigurationChanged>> configurationWatchers = new ArrayList<>();
 
-  public static Behavior<Command> create(RaftNode node, MemoryRaftStorage storage, RaftWal wal,
-      ActorRef<StoreActor.Command> store, PeerTransport peers, PendingRequests pending,
-      Duration tickInterval, long snapshotCount, long electionTimeoutMillis, Histogram walFsync) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval);
-      return new RaftActor(ctx, node, storage, wal, store, peers, pending, snapshotCount, electionTimeoutMillis,
-          walFsync);
-    }));
+  public static Behavior<Command> create(Start start, akka.actor.ActorRef wal,
+      ActorRef<StoreActor.Command> store, ActorRef<SnapshotSender.Command> snapshots, PeerTransport peers,
+      PendingRequests pending,
+      Duration tickInterval, long snapshotCount, long electionTimeoutMillis) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(STASH_CAPACITY, stash -> {
+      wal.tell(new WalActor.Start(ctx.messageAdapter(WalActor.Recovered.class, WalRecovered::new)),
+          akka.actor.ActorRef.noSender());
+      ActorRef<WalActor.Saved> saved = ctx.messageAdapter(WalActor.Saved.class, s -> WalSaved.INSTANCE);
+      return Behaviors.receive(Command.class)
+          .onMessage(WalRecovered.class, r -> {
+            MemoryRaftStorage storage = r.recovered().storage();
+            if (!r.recovered().empty() || start.bootstrapMembership() == null) {
+              return running(ctx, timers, stash, start, storage, wal, saved, store, snapshots, peers, pending, tickInterval,
+                  snapshotCount, electionTimeoutMillis);
+            }
+            Bootstrap b = Bootstrap.of(start.bootstrapMembership());
+            wal.tell(new WalActor.Save(null, b.entries(), b.hardState(), true, saved), akka.actor.ActorRef.noSender());
+            MemoryRaftStorage bootstrapped = MemoryRaftStorage.bootstrapped(start.bootstrapMembership());
+            return Behaviors.receive(Command.class)
+                .onMessageEquals(WalSaved.INSTANCE, () -> running(ctx, timers, stash, start, bootstrapped, wal, saved, store, snapshots,
+                    peers, pending, tickInterval, snapshotCount, electionTimeoutMillis))
+                .onAnyMessage(m -> stashWhileStarting(stash, m))
+                .build();
+          })
+          .onAnyMessage(m -> stashWhileStarting(stash, m))
+          .build();
+    })));
+  }
+
+  /** Before the log is recovered: keep what must be answered; ticks and (droppable) peer messages beyond capacity go. */
+  private static Behavior<Command> stashWhileStarting(StashBuffer<Command> stash, Command m) {
+    if (m != Tick.INSTANCE && m != Drive.INSTANCE && !stash.isFull()) stash.stash(m);
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> running(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+      StashBuffer<Command> stash, Start start,
+      MemoryRaftStorage storage, akka.actor.ActorRef wal, ActorRef<WalActor.Saved> saved,
+      ActorRef<StoreActor.Command> store, ActorRef<SnapshotSender.Command> snapshots, PeerTransport peers,
+      PendingRequests pending, Duration tickInterval,
+      long snapshotCount, long electionTimeoutMillis) {
+    RaftNode node = new RaftNode(start.raftConfig(), storage, new SplittableRandom());
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval);
+    return stash.unstashAll(new RaftActor(ctx, node, storage, wal, saved, store, snapshots, peers, pending, snapshotCount,
+        electionTimeoutMillis));
   }
 
   private RaftActor(ActorContext<Command> ctx, RaftNode node, MemoryRaftStorage storage,
-      RaftWal wal, ActorRef<StoreActor.Command> store, PeerTransport peers,
-      PendingRequests pending, long snapshotCount, long electionTimeoutMillis, Histogram walFsync) {
+      akka.actor.ActorRef wal, ActorRef<WalActor.Saved> savedAdapter, ActorRef<StoreActor.Command> store,
+      ActorRef<SnapshotSender.Command> snapshots, PeerTransport peers, PendingRequests pending,
+      long snapshotCount, long electionTimeoutMillis) {
     super(ctx);
-    this.walFsync = walFsync;
     this.electionTimeoutMillis = electionTimeoutMillis;
     this.node = node;
     this.storage = storage;
     this.wal = wal;
+    this.savedAdapter = savedAdapter;
     this.store = store;
+    this.snapshots = snapshots;
+    this.snapshotReportAdapter = ctx.messageAdapter(SnapshotSender.SnapshotReported.class,
+        r -> new SnapshotReported(r.to(), r.delivered()));
     this.peers = peers;
     this.pending = pending;
     this.snapshotCount = snapshotCount;
@@ -147,7 +221,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         .onMessage(Propose.class, this::onPropose)
         .onMessage(ReadIndex.class, this::onReadIndex)
         .onMessage(FromPeer.class, this::onFromPeer)
-        .onMessage(SnapshotDataReady.class, this::onSnapshotDataReady)
+        .onMessage(SnapshotArrived.class, this::onSnapshotArrived)
+        .onMessage(SnapshotReported.class, this::onSnapshotReported)
         .onMessage(CheckpointDone.class, this::onCheckpointDone)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(TransferLeadership.class, this::onTransferLeadership)
@@ -155,15 +230,16 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         .onMessage(RenewLease.class, this::onRenewLease)
         .onMessage(PeerUnreachable.class, this::onPeerUnreachable)
         .onMessage(WatchConfiguration.class, this::onWatchConfiguration)
-        .onSignal(PostStop.class, signal -> {
-          wal.close();
-          return this;
-        })
+        .onMessageEquals(WalSaved.INSTANCE, this::onWalSaved)
         .build();
   }
 
   private Behavior<Command> onTick() {
     node.tick();
+    if (unwrittenCommit != null && inFlight == null) {
+      wal.tell(new WalActor.Save(null, List.of(), unwrittenCommit, false, null), akka.actor.ActorRef.noSender());
+      unwrittenCommit = null;
+    }
     if (transfer != null && --transferTicksLeft <= 0) {
       transfer.replyTo().tell(false);
       transfer = null;
@@ -221,7 +297,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       node.proposeConfChange(ConfChange.decode(m.getForwardedConfChange().toByteArray()));
     } else {
       RaftMessage message = RaftCodec.decode(m);
-      if (message != null) {
+      // A snapshot's metadata counts only once its data is in the store; it never comes bare off the wire.
+      if (message != null && !(message instanceof InstallSnapshotRequest)) {
         node.step(message);
       }
     }
@@ -230,10 +307,10 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   /**
    * Queues one Drive behind whatever the mailbox holds, so that every proposal and peer message that
-   * arrived during the last fsync is stepped first and they all share the next one (group commit).
+   * arrived meanwhile is stepped first and they share the next Ready.
    */
   private Behavior<Command> driveSoon() {
-    if (!driveQueued) {
+    if (!driveQueued && inFlight == null) {
       driveQueued = true;
       getContext().getSelf().tell(Drive.INSTANCE);
     }
@@ -246,22 +323,26 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   }
 
   /**
-   * Handles every Ready the node has: persists what must be durable, then sends, applies and advances.
-   * The fsync runs here, on this actor's own thread, as etcd's raft loop does it: a handoff to a WAL
-   * actor and back cost two thread wake-ups per write.
+   * Handles Readys until one must be made durable: that one goes to the WAL actor, and the rest of its
+   * handling waits for {@link #onWalSaved}.
    */
   private Behavior<Command> drive() {
-    while (node.hasReady()) {
+    while (inFlight == null && node.hasReady()) {
       Ready rd = node.ready();
       if (rd.sendBeforePersist()) send(rd.messages());
+      apply(rd);
       if (rd.mustSync()) {
-        long start = System.nanoTime();
-        wal.save(rd.hardState(), rd.entries(), rd.snapshot(), true);
-        walFsync.observeNanos(System.nanoTime() - start);
-        persisted(rd);
-      } else if (rd.hardState() != null) {
-        // Only the commit index moved: etcd writes that without waiting for the disk.
-        wal.save(rd.hardState(), List.of(), null, false);
+        inFlight = rd;
+        HardState hs = rd.hardState() != null ? rd.hardState() : unwrittenCommit;
+        unwrittenCommit = null;
+        wal.tell(new WalActor.Save(rd.snapshot(), rd.entries(), hs, true, savedAdapter),
+            akka.actor.ActorRef.noSender());
+        return this;
+      }
+      if (rd.hardState() != null) {
+        // Only the commit index moved: it need not be durable (a restarted member learns it again), so it
+        // goes with the next write, or unsynced at the next tick if none comes (etcd writes it unsynced).
+        unwrittenCommit = rd.hardState();
         storage.setHardState(rd.hardState());
       }
       finish(rd);
@@ -269,11 +350,19 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     return this;
   }
 
+  private Behavior<Command> onWalSaved() {
+    Ready rd = inFlight;
+    inFlight = null;
+    persisted(rd);
+    finish(rd);
+    return drive();
+  }
+
   /** Mirrors what the WAL now holds into the in-memory log. */
   private void persisted(Ready rd) {
     if (rd.snapshot() != null) {
+      // The store already holds it (SnapshotReceiver installs the data before Raft sees the metadata).
       Snapshot s = rd.snapshot();
-      store.tell(new StoreActor.Restore(s.data()));
       storage.applySnapshot(new Snapshot(s.index(), s.term(), s.configuration(), new byte[0]));
       appliedIndex = Math.max(appliedIndex, s.index());
     }
@@ -293,8 +382,11 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     }
   }
 
-  private void finish(Ready rd) {
-    if (!rd.sendBeforePersist()) send(rd.messages());
+  /**
+   * Committed entries are already durable on a quorum, so they are applied while this Ready's own entries are
+   * still being written (etcd's raft loop does the same); reads ready with them are served after them.
+   */
+  private void apply(Ready rd) {
     List<LogEntry> committed = rd.committedEntries();
     if (rd.hardState() != null) {
       pending.committed(rd.hardState().commit());
@@ -305,12 +397,16 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         appliedIndex = committed.get(committed.size() - 1).index();
       }
     }
+  }
+
+  private void finish(Ready rd) {
+    if (!rd.sendBeforePersist()) send(rd.messages());
     if (rd.softState() != null) {
       onLeaderChange(rd.softState().leaderId(), rd.softState().role());
     }
     node.advance(rd);
     if (rd.snapshot() != null
-        || committed.stream().anyMatch(e -> e.type() == LogEntry.EntryType.CONF_CHANGE)) {
+        || rd.committedEntries().stream().anyMatch(e -> e.type() == LogEntry.EntryType.CONF_CHANGE)) {
       ConfigurationChanged changed = new ConfigurationChanged(node.status().configuration());
       configurationWatchers.forEach(w -> w.tell(changed));
     }
@@ -375,6 +471,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         // The core drops reads pending at the old leader; fail them so clients retry at once.
         pending.failAllReads(EtcdError.LEADER_CHANGED.exception());
       }
+      if (newLeader != RaftNode.NONE) {
+        leaderChanges++;
+      }
       leaderId = newLeader;
     }
     if (transfer != null && newLeader == transfer.targetId()) {
@@ -383,24 +482,18 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     }
   }
 
-  /** A snapshot travels with the store's current content, which covers at least the snapshot's index. */
+  /** The store streams to the follower (see {@link SnapshotSender}); Raft hears how it went when it is over. */
   private void sendSnapshot(InstallSnapshotRequest request) {
-    getContext().ask(StoreActor.Dumped.class, store, Duration.ofSeconds(60), StoreActor.Dump::new,
-        (dumped, failure) -> dumped != null
-            ? new SnapshotDataReady(request, dumped.data())
-            : new SnapshotDataReady(request, null));
+    snapshots.tell(new SnapshotSender.Send(request, snapshotReportAdapter));
   }
 
-  private Behavior<Command> onSnapshotDataReady(SnapshotDataReady ready) {
-    InstallSnapshotRequest r = ready.request();
-    if (ready.data() == null) {
-      node.reportSnapshot(r.to(), false);
-    } else {
-      Snapshot s = r.snapshot();
-      InstallSnapshotRequest withData = new InstallSnapshotRequest(r.from(), r.to(), r.term(),
-          new Snapshot(s.index(), s.term(), s.configuration(), ready.data()));
-      node.reportSnapshot(r.to(), peers.send(r.to(), RaftCodec.encode(withData)));
-    }
+  private Behavior<Command> onSnapshotReported(SnapshotReported reported) {
+    node.reportSnapshot(reported.to(), reported.delivered());
+    return driveSoon();
+  }
+
+  private Behavior<Command> onSnapshotArrived(SnapshotArrived arrived) {
+    node.step(arrived.request());
     return driveSoon();
   }
 
@@ -417,14 +510,14 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     long index = Math.min(done.appliedIndex(), storage.lastIndex());
     if (index > storage.snapshot().index()) {
       storage.createSnapshot(index, node.status().configuration(), new byte[0]);
-      wal.compact(storage.snapshot());
+      wal.tell(new WalActor.Compact(storage.snapshot()), akka.actor.ActorRef.noSender());
       getContext().getLog().info("compacted raft log at index {}", index);
     }
     return this;
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    get.replyTo().tell(new RaftView(node.status(), appliedIndex));
+    get.replyTo().tell(new RaftView(node.status(), appliedIndex, leaderChanges));
     return this;
   }
 

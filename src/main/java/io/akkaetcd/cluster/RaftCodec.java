@@ -94,7 +94,7 @@ public final class RaftCodec {
       case READ_INDEX_REQUEST_ID -> new ReadIndexRequest(from, to, term, p.getReadIndexRequestId());
       case READ_INDEX_RESPONSE -> new ReadIndexResponse(from, to, term, p.getReadIndexResponse().getRequestId(),
           p.getReadIndexResponse().getIndex());
-      case FORWARDED_PROPOSAL, FORWARDED_CONF_CHANGE, LEASE_RENEW, BODY_NOT_SET -> null;
+      case FORWARDED_PROPOSAL, FORWARDED_CONF_CHANGE, LEASE_RENEW, SNAPSHOT_CHUNK, SNAPSHOT_ACK, BODY_NOT_SET -> null;
     };
   }
 }

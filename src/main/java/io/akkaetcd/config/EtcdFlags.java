@@ -66,11 +66,11 @@ public final class EtcdFlags {
     def(m, "quota-backend-bytes", Type.INT64, "2147483648", "Raise alarms when backend size exceeds the given quota.");
     def(m, "max-txn-ops", Type.UINT, "128", "Maximum number of operations permitted in a transaction.");
     def(m, "max-request-bytes", Type.UINT, "1572864", "Maximum client request size in bytes the server will accept.");
+    def(m, "max-concurrent-streams", Type.UINT, "4294967295", "Maximum concurrent streams that each client can open at a time.");
     def(m, "grpc-keepalive-min-time", Type.DURATION, "5s", "Minimum duration interval that a client should wait before pinging server.");
     def(m, "grpc-keepalive-interval", Type.DURATION, "2h", "Frequency duration of server-to-client ping to check if a connection is alive (0 to disable).");
     def(m, "backend-batch-interval", Type.DURATION, "0s", "BackendBatchInterval is the maximum time before commit the backend transaction.");
     def(m, "backend-batch-limit", Type.INT, "0", "BackendBatchLimit is the maximum operations before commit the backend transaction.");
-    def(m, "max-concurrent-streams", Type.UINT, "4294967295", "Maximum concurrent streams that each client can open at a time.");
     def(m, "config-file", Type.STRING, "", "Path to the server configuration file. Note that if a configuration file is provided, other command line flags and environment variables will be ignored.");
     def(m, "grpc-keepalive-timeout", Type.DURATION, "20s", "Additional duration of wait before closing a non-responsive connection (0 to disable).");
 
@@ -166,24 +166,23 @@ public final class EtcdFlags {
   }
 
   static {
-    notServed("", "config-file", "wal-dir", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name", "cors",
-        "cert-file", "key-file", "client-crl-file", "trusted-ca-file", "client-cert-allowed-hostname",
-        "peer-cert-file", "peer-key-file", "peer-trusted-ca-file", "peer-cert-allowed-cn",
-        "peer-cert-allowed-hostname", "peer-crl-file", "cipher-suites", "listen-metrics-urls",
+    notServed("", "config-file", "wal-dir", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name",
+        "client-cert-allowed-hostname",
         "log-package-levels", "experimental-enable-v2v3");
-    notServed("false", "client-cert-auth", "auto-tls", "peer-client-cert-auth", "peer-auto-tls", "enable-v2",
-        "enable-pprof", "debug", "experimental-initial-corrupt-check", "experimental-compact-hash-check-enabled",
-        "experimental-enable-lease-checkpoint", "experimental-peer-skip-client-san-verification",
+    notServed("false", "enable-v2",
+        "debug", "experimental-initial-corrupt-check", "experimental-compact-hash-check-enabled",
+        "experimental-enable-lease-checkpoint",
         "experimental-memory-mlock", "force-new-cluster", "unsafe-no-fsync");
     notServed("true", "initial-election-tick-advance", "strict-reconfig-check", "pre-vote",
         "experimental-txn-mode-write-with-shared-buffer");
+    // Artery's engine provider does not see the connecting address, so peer client SANs are not checked
+    notServed("true", "experimental-peer-skip-client-san-verification");
     notServed("5", "max-snapshots", "max-wals");
     notServed("5s", "grpc-keepalive-min-time", "experimental-wait-cluster-ready-timeout");
     notServed("2h", "grpc-keepalive-interval");
     notServed("20s", "grpc-keepalive-timeout");
     notServed("0", "auto-compaction-retention", "backend-batch-limit");
     notServed("0s", "backend-batch-interval", "experimental-corrupt-check-time");
-    notServed("4294967295", "max-concurrent-streams");
     notServed("*", "host-whitelist");
     notServed("proxy", "discovery-fallback");
     notServed("off", "proxy");
@@ -191,11 +190,6 @@ public final class EtcdFlags {
     notServed("30000", "proxy-refresh-interval");
     notServed("1000", "proxy-dial-timeout", "experimental-compaction-batch-limit");
     notServed("0", "proxy-read-timeout");
-    notServed("1", "self-signed-cert-validity");
-    notServed("simple", "auth-token");
-    notServed("300", "auth-token-ttl");
-    notServed("10", "bcrypt-cost");
-    notServed("basic", "metrics");
     notServed("map", "experimental-backend-bbolt-freelist-type");
     notServed("100ms", "experimental-warning-apply-duration");
   }

@@ -34,6 +34,11 @@ public record MemberConfig(
     long quotaBackendBytes,
     int maxRequestBytes,
     int maxTxnOps,
+    long maxConcurrentStreams,
+    String metrics,
+    List<URI> listenMetricsUrls,
+    Set<String> corsOrigins,
+    boolean enablePprof,
     String autoCompactionMode,
     String autoCompactionRetention,
     String logLevel) {
@@ -48,6 +53,8 @@ public record MemberConfig(
     advertiseClientUrls = List.copyOf(advertiseClientUrls);
     listenPeerUrls = List.copyOf(listenPeerUrls);
     initialAdvertisePeerUrls = List.copyOf(initialAdvertisePeerUrls);
+    listenMetricsUrls = List.copyOf(listenMetricsUrls);
+    corsOrigins = Set.copyOf(corsOrigins);
     LinkedHashMap<String, List<URI>> copy = new LinkedHashMap<>();
     initialCluster.forEach((k, v) -> copy.put(k, List.copyOf(v)));
     initialCluster = copy;
@@ -103,6 +110,20 @@ public record MemberConfig(
     long quota = num(c, "quota-backend-bytes");
     int maxRequestBytes = intRange(c, "max-request-bytes");
     int maxTxnOps = intRange(c, "max-txn-ops");
+    long maxConcurrentStreams = nonNegative(c, "max-concurrent-streams");
+    String metrics = str(c, "metrics");
+    List<URI> lmurls = str(c, "listen-metrics-urls").isEmpty() ? List.of() : urls(c, "listen-metrics-urls");
+    Set<String> cors = new java.util.LinkedHashSet<>();
+    for (String origin : str(c, "cors").split(",")) {
+      if (!origin.isBlank()) cors.add(origin.strip());
+    }
+    if (cors.isEmpty()) cors.add("*");
+    for (URI u : lmurls) {
+      if (!u.getScheme().equals("http")) {
+        // refused rather than served in clear text: metrics over TLS come with client TLS
+        throw verify("--listen-metrics-urls " + u + ": only http metrics listeners are supported");
+      }
+    }
 
     String mode = str(c, "auto-compaction-mode");
     if (mode.isEmpty()) mode = "periodic";
@@ -129,7 +150,8 @@ public record MemberConfig(
     verifyBootstrap(name, apurls, cluster);
 
     return new MemberConfig(name, dataDir, lcurls, acurls, lpurls, apurls, cluster, state, token,
-        (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, mode, retention, logLevel);
+        (int) tick, (int) election, snapshotCount, quota, maxRequestBytes, maxTxnOps, maxConcurrentStreams, metrics, lmurls, cors, c.getBoolean(EtcdFlags.KEY_PREFIX + "enable-pprof"), mode, retention,
+        logLevel);
   }
 
   /**

@@ -19,9 +19,11 @@ public final class StreamingGrpcHandlers implements Function<HttpRequest, Comple
 
   private final Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> byService;
   private final Function<HttpRequest, CompletionStage<HttpResponse>> fallback;
+  private final Map<String, Function<HttpRequest, GrpcStatus>> guards;
 
   private StreamingGrpcHandlers(Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> byService,
-      Function<HttpRequest, CompletionStage<HttpResponse>> fallback) {
+      Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Map<String, Function<HttpRequest, GrpcStatus>> guards) {
+    this.guards = Map.copyOf(guards);
     this.byService = Map.copyOf(byService);
     this.fallback = fallback;
   }
@@ -45,6 +47,11 @@ public final class StreamingGrpcHandlers implements Function<HttpRequest, Comple
     if (slash > 0) {
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = byService.get(path.substring(1, slash));
       if (handler != null) {
+        Function<HttpRequest, GrpcStatus> guard = guards.get(path);
+        GrpcStatus refused = guard == null ? null : guard.apply(request);
+        if (refused != null) {
+          return java.util.concurrent.CompletableFuture.completedFuture(UnaryGrpcHandler.error(refused));
+        }
         // Akka gRPC gzips every response frame when the client accepts gzip (grpc-java and Akka gRPC
         // clients say they do); etcd's server never compresses, and a fresh Deflater per watch event cost
         // about a tenth of the server's CPU in watch fan-out. Answer uncompressed, as etcd does.
@@ -57,6 +64,13 @@ public final class StreamingGrpcHandlers implements Function<HttpRequest, Comple
   public static final class Builder {
     private final Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> byService =
         new LinkedHashMap<>();
+    private final Map<String, Function<HttpRequest, GrpcStatus>> guards = new LinkedHashMap<>();
+
+    /** Before the stream at {@code path} starts: a status to refuse it with, or null to let it run. */
+    public Builder guard(String path, Function<HttpRequest, GrpcStatus> guard) {
+      guards.put(path, guard);
+      return this;
+    }
 
     /** {@code handler} (a generated {@code *HandlerFactory.partial}) serves service {@code fullName}. */
     public Builder service(String fullName,
@@ -72,7 +86,7 @@ public final class StreamingGrpcHandlers implements Function<HttpRequest, Comple
     }
 
     public StreamingGrpcHandlers build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback) {
-      return new StreamingGrpcHandlers(byService, fallback);
+      return new StreamingGrpcHandlers(byService, fallback, guards);
     }
   }
 

@@ -19,6 +19,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.concurrent.DirectFutures;
+import io.akkaetcd.auth.Caller;
+import io.akkaetcd.metrics.GrpcServerMetrics;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,14 +50,19 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
   private final Function<HttpRequest, CompletionStage<HttpResponse>> fallback;
   private final Materializer materializer;
   private final int maxRequestBytes;
+  private final GrpcServerMetrics metrics;
+  /** The verified client certificate's Common Name of a request, or null. */
+  private final Function<HttpRequest, String> certificateCommonName;
 
   private UnaryGrpcHandler(Map<String, UnaryMethod> methods,
       Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Materializer materializer,
-      int maxRequestBytes) {
+      int maxRequestBytes, GrpcServerMetrics metrics, Function<HttpRequest, String> certificateCommonName) {
+    this.certificateCommonName = certificateCommonName;
     this.methods = Map.copyOf(methods);
     this.fallback = fallback;
     this.materializer = materializer;
     this.maxRequestBytes = maxRequestBytes;
+    this.metrics = metrics;
   }
 
   public static Builder builder() {
@@ -68,12 +75,16 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     if (method == null) {
       return fallback.apply(request);
     }
+    GrpcServerMetrics.Call call = metrics.start("unary", request.getUri().path().substring(1));
     HttpEntity entity = request.entity();
-    if (entity instanceof HttpEntity.Strict strict) {
-      return handle(method, strict.getData(), request);
-    }
-    return DirectFutures.direct(entity.toStrict(STRICT_TIMEOUT_MS, materializer))
-        .thenCompose(strict -> handle(method, strict.getData(), request));
+    CompletionStage<HttpResponse> response = entity instanceof HttpEntity.Strict strict
+        ? handle(method, strict.getData(), request)
+        : DirectFutures.direct(entity.toStrict(STRICT_TIMEOUT_MS, materializer))
+            .thenCompose(strict -> handle(method, strict.getData(), request));
+    return response.thenApply(r -> {
+      call.handled(r.getHeader("grpc-status").map(h -> Integer.parseInt(h.value())).orElse(0));
+      return r;
+    });
   }
 
   private CompletionStage<HttpResponse> handle(UnaryMethod method, ByteString body, HttpRequest request) {
@@ -94,7 +105,7 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     } catch (InvalidProtocolBufferException e) {
       return done(error(GrpcStatus.of(Status.Code.INTERNAL, "grpc: error unmarshalling request: " + e.getMessage())));
     }
-    CompletionStage<Message> reply = method.call(parsed);
+    CompletionStage<Message> reply = method.call(parsed, callerOf(request, certificateCommonName));
     Optional<Long> deadlineNanos = GrpcTimeout.parse(request);
     if (deadlineNanos.isPresent()) {
       reply = reply.toCompletableFuture().orTimeout(deadlineNanos.get(), TimeUnit.NANOSECONDS);
@@ -104,6 +115,19 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
         : error(GrpcTimeout.isTimeout(failure) && deadlineNanos.isPresent()
             ? GrpcStatus.of(Status.Code.DEADLINE_EXCEEDED, "context deadline exceeded")
             : GrpcStatus.fromThrowable(failure)));
+  }
+
+  /** The token grpc-go sends as metadata "token" (the JSON gateway's "authorization" is the same token). */
+  public static Caller callerOf(HttpRequest request, Function<HttpRequest, String> certificateCommonName) {
+    Optional<akka.http.javadsl.model.HttpHeader> token = request.getHeader("token");
+    if (token.isEmpty()) {
+      token = request.getHeader("authorization");
+    }
+    String commonName = certificateCommonName.apply(request);
+    if (token.isEmpty() && commonName == null) {
+      return Caller.ANONYMOUS;
+    }
+    return new Caller(token.map(akka.http.javadsl.model.HttpHeader::value).orElse(null), commonName);
   }
 
   private static Message parse(Parser<? extends Message> parser, ByteString bytes)
@@ -147,49 +171,35 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
   /** Collects the unary RPCs of service implementations, keyed by gRPC path. */
   public static final class Builder {
     private final Map<String, UnaryMethod> methods = new HashMap<>();
+    private Function<HttpRequest, String> certificateCommonName = request -> null;
+
+    /** How to read a request's verified client certificate Common Name (null: none). */
+    public Builder certificateCommonName(Function<HttpRequest, String> commonName) {
+      this.certificateCommonName = commonName;
+      return this;
+    }
 
     /**
      * Registers every unary RPC that {@code serviceInterface} (an Akka gRPC generated interface, such
      * as {@code KV}) declares, served by {@code implementation}.
      */
     public <T> Builder service(Class<T> serviceInterface, T implementation) {
-      Descriptors.ServiceDescriptor service = describe(serviceInterface);
-      for (Descriptors.MethodDescriptor rpc : service.getMethods()) {
+      for (Descriptors.MethodDescriptor rpc : ServiceReflection.describe(serviceInterface).getMethods()) {
         if (rpc.isClientStreaming() || rpc.isServerStreaming()) {
           continue;
         }
-        String javaName = Character.toLowerCase(rpc.getName().charAt(0)) + rpc.getName().substring(1);
-        Method javaMethod = findMethod(serviceInterface, javaName);
-        String path = "/" + service.getFullName() + "/" + rpc.getName();
-        methods.put(path, new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]),
-            implementation, javaMethod));
+        Method javaMethod = ServiceReflection.javaMethod(serviceInterface, rpc);
+        Method withCaller = ServiceReflection.withCaller(implementation.getClass(), javaMethod);
+        methods.put("/" + ServiceReflection.fullMethodName(rpc),
+            new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]), implementation,
+                withCaller != null ? withCaller : javaMethod, withCaller != null));
       }
       return this;
     }
 
     public UnaryGrpcHandler build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback,
-        Materializer materializer, int maxRequestBytes) {
-      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes);
-    }
-
-    private static Descriptors.ServiceDescriptor describe(Class<?> serviceInterface) {
-      try {
-        String name = (String) serviceInterface.getField("name").get(null);
-        akka.grpc.ServiceDescription description =
-            (akka.grpc.ServiceDescription) serviceInterface.getField("description").get(null);
-        return description.descriptor().findServiceByName(name.substring(name.lastIndexOf('.') + 1));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalArgumentException(serviceInterface + " is not an Akka gRPC service interface", e);
-      }
-    }
-
-    private static Method findMethod(Class<?> serviceInterface, String name) {
-      for (Method m : serviceInterface.getMethods()) {
-        if (m.getName().equals(name) && m.getParameterCount() == 1) {
-          return m;
-        }
-      }
-      throw new IllegalArgumentException(serviceInterface + " has no method " + name);
+        Materializer materializer, int maxRequestBytes, GrpcServerMetrics metrics) {
+      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes, metrics, certificateCommonName);
     }
 
     @SuppressWarnings("unchecked")

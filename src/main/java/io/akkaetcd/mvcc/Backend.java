@@ -17,6 +17,21 @@ public interface Backend extends AutoCloseable {
   /** Applies every put and delete of {@code batch} atomically; with {@code sync}, on disk before it returns. */
   void write(WriteBatch batch, boolean sync);
 
+  /**
+   * A consistent view of everything written so far, unaffected by later writes, read in key order a
+   * pair at a time: what a snapshot for a follower is streamed from while this store goes on applying.
+   */
+  PointInTime openPointInTime();
+
   @Override
   void close();
+
+  /** Pairs of one point in time, in key order; closing it releases what holds that point. */
+  interface PointInTime extends AutoCloseable {
+    /** The next pair's key, value; null once all are read. */
+    byte[][] next();
+
+    @Override
+    void close();
+  }
 }

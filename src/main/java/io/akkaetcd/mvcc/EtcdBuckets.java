@@ -15,6 +15,7 @@ import java.util.TreeMap;
  *
  * <pre>
  *   alarm  serialized AlarmMember -> empty           (this store: 'a' + the same)
+ *   auth, authRoles, authUsers                       (store.AuthBuckets: 'A', 'R', 'U')
  *   key    main(8) '_' sub(8) ['t'] -> KeyValue      (this store: 'k' + the same)
  *   lease  id(8, big-endian) -> leasepb.Lease        (this store: 'l' id -> ttl(8) remaining(8))
  *   meta   consistent_index -> 8 bytes big-endian;
@@ -34,10 +35,12 @@ public final class EtcdBuckets {
 
   private EtcdBuckets() {}
 
-  public static void export(Backend backend, Sink sink) {
+  /** @param authBuckets writes etcd's auth, authRoles and authUsers buckets (they sort between alarm and key) */
+  public static void export(Backend backend, java.util.function.Consumer<Sink> authBuckets, Sink sink) {
     sink.bucket(Schema.Bucket.ALARM.etcdName);
     backend.scan(Schema.Bucket.ALARM.start(), Schema.Bucket.ALARM.end(),
         (k, v) -> sink.put(BackendLayout.withoutBucket(k), v));
+    authBuckets.accept(sink);
     sink.bucket("key");
     backend.scan(BackendLayout.KEY_BUCKET_START, BackendLayout.KEY_BUCKET_END, (k, v) -> sink.put(BackendLayout.withoutBucket(k), v));
     sink.bucket("lease");

@@ -50,6 +50,24 @@ public final class InMemoryBackend implements Backend {
     writes++;
   }
 
+  /** A copy: the in-memory backend serves tests with small stores. */
+  @Override
+  public synchronized PointInTime openPointInTime() {
+    java.util.Iterator<Map.Entry<byte[], byte[]>> copy = new TreeMap<>(data).entrySet().iterator();
+    return new PointInTime() {
+      @Override
+      public byte[][] next() {
+        if (!copy.hasNext()) {
+          return null;
+        }
+        Map.Entry<byte[], byte[]> e = copy.next();
+        return new byte[][] {e.getKey().clone(), e.getValue().clone()};
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
 
   /** How many {@link #write} calls have been applied. */
   public synchronized long writeCount() {

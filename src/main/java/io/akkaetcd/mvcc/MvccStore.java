@@ -230,6 +230,7 @@ public final class MvccStore {
     pending.deleteRaw(BackendLayout.leaseKey(id));
   }
 
+
   /** Receives the events of every write revision, in revision order, as each write is applied. */
   public void onEvents(Consumer<List<Event>> sink) {
     this.sink = sink;

@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
  *   'l' lease    id(8)                     -> ttl(8) remainingTtl(8)
  *   'a' alarm    serialized AlarmMember    -> empty
  *   'c' members  id(8)                     -> serialized Member
+ *   'A' auth     "authEnabled", "authRevision" -> 1 byte, 8-byte big-endian long
+ *   'R' authRoles role name                -> serialized authpb.Role
+ *   'U' authUsers user name                -> serialized authpb.User
  * </pre>
  */
 public final class Schema {
@@ -23,7 +26,10 @@ public final class Schema {
     META('m', "meta"),
     LEASE('l', "lease"),
     ALARM('a', "alarm"),
-    MEMBERS('c', "members");
+    MEMBERS('c', "members"),
+    AUTH('A', "auth"),
+    AUTH_ROLES('R', "authRoles"),
+    AUTH_USERS('U', "authUsers");
 
     public final byte prefix;
     /** etcd's bucket name. */

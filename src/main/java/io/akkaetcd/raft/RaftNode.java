@@ -25,7 +25,9 @@ import java.util.random.RandomGenerator;
  *       {@link #reportUnreachable}.</li>
  *   <li><b>Apply</b> {@code rd.committedEntries()} to the state machine in order (CONF_CHANGE entries need no
  *       action: membership changes take effect inside Raft at {@link #advance}); then serve
- *       {@code rd.readStates()}, whose indexes are covered by what was just applied.</li>
+ *       {@code rd.readStates()}, whose indexes are covered by what was just applied. This may also run while the
+       same Ready is being persisted, as etcd's server does: committed entries are durable on a quorum already, and
+       a member that crashes before its own write is refilled by the leader.</li>
  *   <li>Call {@link #advance(Ready)} with the same Ready before asking for the next one.</li>
  * </ol>
  * A restarted member is built from the same {@link RaftStorage}; it re-delivers committed entries after the

@@ -27,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.store.MemberDirectory;
 import java.time.Duration;
+import io.akkaetcd.auth.Caller;
+import io.akkaetcd.server.auth.AuthGate;
 import java.util.function.LongSupplier;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +49,11 @@ public final class ClusterService implements Cluster {
   private final LongSupplier clusterId;
   private final MemberDirectory directory;
   private final String clusterToken;
+  private final AuthGate auth;
 
   public ClusterService(ActorRef<RaftActor.Command> raft, StoreClient store, Scheduler scheduler,
-      ClusterLayout layout, MemberDirectory directory, String clusterToken, LongSupplier clusterId) {
+      ClusterLayout layout, MemberDirectory directory, String clusterToken, LongSupplier clusterId, AuthGate auth) {
+    this.auth = auth;
     this.raft = raft;
     this.store = store;
     this.scheduler = scheduler;
@@ -65,6 +69,28 @@ public final class ClusterService implements Cluster {
         .setHeader(header(view))
         .addAllMembers(members(view.status().configuration()))
         .build());
+  }
+
+  // etcd's checkMembershipOperationPermission: changing the membership needs the root role.
+
+  public CompletionStage<MemberAddResponse> memberAdd(MemberAddRequest in, Caller caller) {
+    auth.checkAdmin(caller);
+    return memberAdd(in);
+  }
+
+  public CompletionStage<MemberRemoveResponse> memberRemove(MemberRemoveRequest in, Caller caller) {
+    auth.checkAdmin(caller);
+    return memberRemove(in);
+  }
+
+  public CompletionStage<MemberPromoteResponse> memberPromote(MemberPromoteRequest in, Caller caller) {
+    auth.checkAdmin(caller);
+    return memberPromote(in);
+  }
+
+  public CompletionStage<MemberUpdateResponse> memberUpdate(MemberUpdateRequest in, Caller caller) {
+    auth.checkAdmin(caller);
+    return memberUpdate(in);
   }
 
   /**

@@ -9,7 +9,16 @@ import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.stream.Materializer;
 import com.typesafe.config.Config;
+import io.akkaetcd.api.Auth;
+import com.typesafe.config.ConfigFactory;
 import io.akkaetcd.api.Cluster;
+import io.akkaetcd.auth.TokenProvider;
+import io.akkaetcd.server.auth.AuthGate;
+import io.akkaetcd.server.auth.AuthService;
+import io.akkaetcd.server.auth.AuthSettings;
+import io.akkaetcd.server.auth.Passwords;
+import io.akkaetcd.server.auth.SimpleTokens;
+import io.akkaetcd.server.auth.TokenOptions;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.KV;
 import io.akkaetcd.cluster.ClusterLayout;
@@ -19,18 +28,24 @@ import io.akkaetcd.api.MaintenanceHandlerFactory;
 import io.akkaetcd.api.Member;
 import io.akkaetcd.cluster.ClusterMembership;
 import io.akkaetcd.cluster.PeerTransport;
+import io.akkaetcd.cluster.SnapshotTransferSettings;
 import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.metrics.EtcdMetrics;
 import io.akkaetcd.metrics.Histogram;
-import io.akkaetcd.metrics.PeerMetrics;
+import io.akkaetcd.config.Version;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
+import io.akkaetcd.gateway.CorsAccessControl;
+import io.akkaetcd.gateway.JsonGateway;
 import io.akkaetcd.api.Election;
 import io.akkaetcd.api.ElectionHandlerFactory;
 import io.akkaetcd.api.Lease;
 import io.akkaetcd.api.LeaseHandlerFactory;
 import io.akkaetcd.api.Lock;
 import io.akkaetcd.api.Watch;
-import io.akkaetcd.api.WatchHandlerFactory;
+import io.akkaetcd.api.WatchPowerApi;
+import io.akkaetcd.api.WatchPowerApiHandlerFactory;
 import io.akkaetcd.grpc.StreamingGrpcHandlers;
+import io.akkaetcd.grpc.StreamMetricsProxy;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.server.concurrency.ElectionService;
 import io.akkaetcd.server.concurrency.LockService;
@@ -40,18 +55,21 @@ import io.akkaetcd.server.watch.WatchService;
 import io.akkaetcd.server.watch.WatchSettings;
 import io.akkaetcd.store.LeaseApplier;
 import java.util.function.LongSupplier;
-import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.storage.LevelDbBackend;
-import io.akkaetcd.storage.RaftWal;
 import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.MemberIdentity;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreState;
+import io.akkaetcd.tls.ClientCertificates;
+import io.akkaetcd.tls.TransportSecurity;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -66,6 +84,9 @@ import org.slf4j.LoggerFactory;
 public final class EtcdServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdServer.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(7);
+  /** The Raft log's journal under member/ (see WalJournal); member/wal is the layout before it, migrated. */
+  static final String JOURNAL_DIR = "raft-journal";
+  static final String LEGACY_WAL_DIR = "wal";
 
   private final ActorSystem<?> system;
   private final LevelDbBackend backend;
@@ -97,11 +118,19 @@ public final class EtcdServer implements AutoCloseable {
   /** As {@link #start(MemberConfig, Config)}, with what to do when the member must fail-stop. */
   public static EtcdServer start(MemberConfig config, Config akkaConfig, FailStop failStop) throws Exception {
     ClusterLayout flags = ClusterLayout.of(config);
-    LevelDbBackend backend = LevelDbBackend.open(config.dataDir().resolve("member").resolve("kv"));
-    RaftWal wal = RaftWal.open(config.dataDir().resolve("member").resolve("wal"));
-    MemberIdentity identity = identity(backend, wal, flags, config);
+    TransportSecurity security = TransportSecurity.prepare(config, akkaConfig);
+    AuthSettings authSettings = AuthSettings.from(akkaConfig);
+    // Before anything is opened: a bad --auth-token stops the member at once, as etcd.
+    TokenProvider tokens = TokenOptions.provider(authSettings.tokenOptions(), authSettings.tokenTtlSeconds(),
+        System::currentTimeMillis);
+    Path memberDir = config.dataDir().resolve("member");
+    boolean logOnDisk = Files.isDirectory(memberDir.resolve(JOURNAL_DIR))
+        || Files.isDirectory(memberDir.resolve(LEGACY_WAL_DIR));
+    LevelDbBackend backend = LevelDbBackend.open(memberDir.resolve("kv"));
+    MemberIdentity identity = identity(backend, logOnDisk, flags, config);
     ClusterLayout layout = flags.withIdentity(identity.memberId(), identity.clusterId());
-    RaftBootstrap.Loaded raftState = RaftBootstrap.load(wal, layout, config.initialClusterState());
+    Config journalDir = ConfigFactory.parseMap(Map.of("akka-etcd-wal-journal.dir",
+        memberDir.resolve(JOURNAL_DIR).toString()));
     MemberDirectory directory = new MemberDirectory();
     LongSupplier clock = () -> System.nanoTime() / 1_000_000;
     StoreState storeState = new StoreState(backend, new StoreState.LeaseFactory() {
@@ -115,63 +144,107 @@ public final class EtcdServer implements AutoCloseable {
       public LeaseApplier applier(Lessor lessor, io.akkaetcd.mvcc.MvccStore mvcc) {
         return new LeaseApplier(lessor, mvcc, clock);
       }
-    }, identity.clusterId(), identity.memberId(), directory);
+    }, identity.clusterId(), identity.memberId(), directory, tokens);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
-    Histogram walFsync = Histogram.walFsync();
-    RaftNode node = new RaftNode(raftState.raftConfig(config), raftState.storage(), new SplittableRandom());
-    PeerMetrics peerMetrics = new PeerMetrics(layout.memberId());
     // A member that joined learns the cluster's ID from its peers (0 until then; see PeerAuthentication).
     long wireClusterId = identity.clusterId();
-    MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, node, raftState.storage(), wal,
-        layout.memberId(), layout.peers(), directory, Duration.ofMillis(config.heartbeatIntervalMs()),
-        config.snapshotCount(), config.electionTimeoutMs(), walFsync,
+    EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_VERSION, layout.memberId(),
+        storeState::clusterId, config.quotaBackendBytes(), config.metrics().equals("extensive"));
+    Histogram walFsync = metrics.walFsync();
+    metrics.registerProposals(pending::failedProposals, pending::pendingProposals);
+    MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, RaftBootstrap.start(layout, config),
+        memberDir.resolve(LEGACY_WAL_DIR), layout.memberId(), layout.peers(), directory,
+        Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
         WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop,
-        wireClusterId, layout.members().keySet(), peerMetrics);
+        backend.dir(), SnapshotTransferSettings.from(akkaConfig), wireClusterId, layout.members().keySet(),
+        metrics.peers());
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
-        PeerTransport.SYSTEM_NAME, ClusterMembership.settings(layout, config, wireClusterId)
+        PeerTransport.SYSTEM_NAME, ClusterMembership.settings(layout, config, wireClusterId).withFallback(journalDir).withFallback(layout.peerTlsConfig(security.peer()))
         .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
     try {
       MemberGuardian.Started refs = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(system,
           MemberGuardian.GetStarted::new, Duration.ofSeconds(10), system.scheduler()).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       StoreClient storeClient = refs.storeClient();
+      AuthGate authGate = new AuthGate(() -> storeState.applier().auth().view(), tokens, authSettings.clientCertAuth());
+      Passwords passwords = new Passwords(authSettings.bcryptCost(), 1);
+      if (tokens instanceof SimpleTokens simple) {
+        system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1), simple::sweep,
+            system.executionContext());
+      }
       SpaceQuota quota = new SpaceQuota(config.quotaBackendBytes(), storeState::dbSizeBytes, storeClient,
           layout.memberId());
-      LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota);
+      LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota, authGate);
       WatchService watchService = new WatchService(system, refs.watchStreams(),
-          WatchSettings.from(akkaConfig, config.maxRequestBytes()));
+          WatchSettings.from(akkaConfig, config.maxRequestBytes()), authGate);
 
       Materializer materializer = Materializer.matFromSystem(system);
-      ElectionService electionService = ElectionService.create(storeClient, watchService, materializer);
+      ElectionService electionService = ElectionService.create(storeClient, watchService, materializer, authGate);
       HttpEndpoints http = new HttpEndpoints(storeClient, refs.store(), refs.raft(), system.scheduler(), storeState::clusterId,
-          layout.memberId(), storeState.alarms(), walFsync, peerMetrics);
+          layout.memberId(), storeState.alarms(), metrics,
+          config.enablePprof());
       MaintenanceService maintenance = new MaintenanceService(refs.store(), refs.raft(), system.scheduler(), layout,
-          storeClient, storeState.alarms(), storeState::clusterId);
+          storeClient, storeState.alarms(), storeState::clusterId, authGate);
       StreamingGrpcHandlers streaming = StreamingGrpcHandlers.builder()
-          .service(Watch.name, WatchHandlerFactory.partial(watchService, Watch.name, materializer,
+          // etcd's authMaintenanceServer: a snapshot needs the root role.
+          .guard("/" + Maintenance.name + "/Snapshot", request -> {
+            try {
+              authGate.checkAdmin(UnaryGrpcHandler.callerOf(request, r -> ClientCertificates.commonName(r).orElse(null)));
+              return null;
+            } catch (io.akkaetcd.errors.EtcdException e) {
+              return io.akkaetcd.grpc.GrpcStatus.of(e.error());
+            }
+          })
+          .service(Watch.name, WatchPowerApiHandlerFactory.partial(
+              StreamMetricsProxy.instrument(WatchPowerApi.class, Watch.class, watchService, metrics.grpc()), Watch.name, materializer,
               StreamingGrpcHandlers.errors(), system))
-          .service(Lease.name, LeaseHandlerFactory.partial(leaseService, Lease.name, materializer,
+          .service(Lease.name, LeaseHandlerFactory.partial(StreamMetricsProxy.instrument(Lease.class, leaseService, metrics.grpc()), Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
-          .service(Election.name, ElectionHandlerFactory.partial(electionService, Election.name,
+          .service(Election.name, ElectionHandlerFactory.partial(StreamMetricsProxy.instrument(Election.class, electionService, metrics.grpc()), Election.name,
               materializer, StreamingGrpcHandlers.errors(), system))
-          .service(Maintenance.name, MaintenanceHandlerFactory.partial(maintenance, Maintenance.name,
+          .service(Maintenance.name, MaintenanceHandlerFactory.partial(StreamMetricsProxy.instrument(Maintenance.class, maintenance, metrics.grpc()), Maintenance.name,
               materializer, StreamingGrpcHandlers.errors(), system))
           .build(http);
-      Function<HttpRequest, CompletionStage<HttpResponse>> handler = UnaryGrpcHandler.builder()
-          .service(KV.class, new KvService(storeClient, config.maxTxnOps(), quota))
+      KvService kv = new KvService(storeClient, config.maxTxnOps(), quota, authGate);
+      AuthService auth = new AuthService(storeClient, authGate, passwords);
+      ClusterService cluster = new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
+          config.initialClusterToken(), storeState::clusterId, authGate);
+      LockService lock = LockService.create(storeClient, watchService, materializer, authGate);
+      // The JSON gateway sees every request first: it claims /v3/, /v3beta/ and /v3alpha/ paths that are
+      // not gRPC, and passes everything else to the gRPC front.
+      Function<HttpRequest, CompletionStage<HttpResponse>> grpc = UnaryGrpcHandler.builder()
+          .service(KV.class, kv)
+          .service(Auth.class, auth)
           .service(Maintenance.class, maintenance)
-          .service(Cluster.class, new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
-              config.initialClusterToken(), storeState::clusterId))
+          .service(Cluster.class, cluster)
           .service(Lease.class, leaseService)
-          .service(Lock.class, LockService.create(storeClient, watchService, materializer))
+          .service(Lock.class, lock)
           .service(Election.class, electionService)
-          .build(streaming, materializer, config.maxRequestBytes());
+          // etcd's CN auth: a client without a token is the user its verified certificate names
+          .certificateCommonName(r -> ClientCertificates.commonName(r).orElse(null))
+          .build(streaming, materializer, config.maxRequestBytes(), metrics.grpc());
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(config.corsOrigins(), JsonGateway.builder()
+          .service(KV.class, kv)
+          .service(Auth.class, auth)
+          .service(Watch.class, watchService)
+          .service(Maintenance.class, maintenance)
+          .service(Cluster.class, cluster)
+          .service(Lease.class, leaseService)
+          .service(Lock.class, lock)
+          .service(Election.class, electionService)
+          .build(grpc, materializer, config.maxRequestBytes(), config.maxConcurrentStreams()));
 
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {
+        bindings.add(ClientListener.bind(system, url, security.client(), handler)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
+      }
+      // --listen-metrics-urls: /metrics and the health endpoints only, as etcd's HandleMetricsHealth.
+      Function<HttpRequest, CompletionStage<HttpResponse>> metricsOnly = HttpEndpoints.metricsAndHealthOnly(http);
+      for (URI url : config.listenMetricsUrls()) {
         bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
-            .bind(handler::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
-        log.info("serving client traffic insecurely; this is strongly discouraged! address={}", url);
+            .bind(metricsOnly::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        log.info("serving metrics address={}", url);
       }
       EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState);
       server.publish(storeClient, config);
@@ -187,9 +260,11 @@ public final class EtcdServer implements AutoCloseable {
   /**
    * The member's ids: as stored at bootstrap, else (a brand-new member, or a data dir written before
    * ids were stored) from the flags, stored now. A member joining an existing cluster stores no
-   * cluster id: it learns it from the log.
+   * cluster id: it learns it from the log. The ids are needed before the WAL actor recovers the log,
+   * so {@code logOnDisk} says only whether a journal (or an old member/wal) is there: a member with one
+   * joined long ago.
    */
-  private static MemberIdentity identity(LevelDbBackend backend, RaftWal wal, ClusterLayout flags,
+  private static MemberIdentity identity(LevelDbBackend backend, boolean logOnDisk, ClusterLayout flags,
       MemberConfig config) {
     MemberIdentity stored = MemberIdentity.read(backend);
     if (stored != null) {
@@ -202,7 +277,7 @@ public final class EtcdServer implements AutoCloseable {
       }
       return stored;
     }
-    boolean joining = "existing".equals(config.initialClusterState()) && wal.isEmpty();
+    boolean joining = "existing".equals(config.initialClusterState()) && !logOnDisk;
     MemberIdentity fresh = new MemberIdentity(flags.memberId(), joining ? 0 : flags.clusterId());
     MemberIdentity.storeAtBootstrap(backend, fresh);
     return fresh;
@@ -247,6 +322,11 @@ public final class EtcdServer implements AutoCloseable {
     return bindings.get(0).localAddress().getPort();
   }
 
+  /** The member's actor system, for tests that reach its extensions (e.g. a persistence testkit). */
+  public ActorSystem<?> actorSystem() {
+    return system;
+  }
+
   public long memberId() {
     return layout.memberId();
   }
@@ -261,7 +341,12 @@ public final class EtcdServer implements AutoCloseable {
   public void close() throws Exception {
     closing = true;
     for (ServerBinding b : bindings) {
-      b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      try {
+        b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        // A member that fail-stopped has stopped its actor system, and its listeners with it.
+        log.warn("unbinding {} failed: {}", b.localAddress(), e.getCause().toString());
+      }
     }
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -16,8 +16,7 @@ import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.Version;
 import io.akkaetcd.grpc.GrpcStatus;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
-import io.akkaetcd.metrics.Histogram;
-import io.akkaetcd.metrics.PeerMetrics;
+import io.akkaetcd.metrics.EtcdMetrics;
 import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.raft.Role;
 import io.akkaetcd.store.Alarms;
@@ -47,19 +46,20 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
   private final StoreClient storeClient;
   private final ActorRef<StoreActor.Command> store;
   private final ActorRef<RaftActor.Command> raft;
-  private final Histogram walFsync;
-  private final PeerMetrics peerMetrics;
+  private final EtcdMetrics metrics;
+  /** --enable-pprof: the JVM's debug endpoints under /debug/. */
+  private final boolean enablePprof;
   private final Scheduler scheduler;
   private final LongSupplier clusterId;
   private final long memberId;
   private final Alarms alarms;
 
   HttpEndpoints(StoreClient storeClient, ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      Scheduler scheduler, LongSupplier clusterId, long memberId, Alarms alarms, Histogram walFsync,
-      PeerMetrics peerMetrics) {
+      Scheduler scheduler, LongSupplier clusterId, long memberId, Alarms alarms, EtcdMetrics metrics,
+      boolean enablePprof) {
     this.alarms = alarms;
-    this.walFsync = walFsync;
-    this.peerMetrics = peerMetrics;
+    this.metrics = metrics;
+    this.enablePprof = enablePprof;
     this.raft = raft;
     this.storeClient = storeClient;
     this.store = store;
@@ -101,9 +101,19 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
       case "/version" -> json(String.format("{\"etcdserver\":\"%s\",\"etcdcluster\":\"%s\"}",
           Version.SERVER_VERSION, Version.CLUSTER_VERSION));
       case "/metrics" -> metrics();
-      default -> CompletableFuture.completedFuture(isGrpc(request)
+      default -> enablePprof && path.startsWith(JvmDebugEndpoints.PREFIX) && !isGrpc(request)
+          ? JvmDebugEndpoints.serve(request)
+          : CompletableFuture.completedFuture(isGrpc(request)
           ? UnaryGrpcHandler.error(GrpcStatus.of(Status.Code.UNIMPLEMENTED, "unknown service " + service(path)))
           : HttpResponse.create().withStatus(StatusCodes.NOT_FOUND));
+    };
+  }
+
+  /** What a --listen-metrics-urls listener serves: /metrics, /health, /readyz, /livez; 404 otherwise. */
+  static Function<HttpRequest, CompletionStage<HttpResponse>> metricsAndHealthOnly(HttpEndpoints endpoints) {
+    return request -> switch (request.getUri().path()) {
+      case "/metrics", "/health", "/readyz", "/livez" -> endpoints.apply(request);
+      default -> CompletableFuture.completedFuture(HttpResponse.create().withStatus(StatusCodes.NOT_FOUND));
     };
   }
 
@@ -129,25 +139,21 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
         DirectFutures.direct(AskPattern.ask(store, StoreActor.Describe::new, Duration.ofSeconds(5), scheduler));
     CompletionStage<RaftActor.RaftView> raftView =
         DirectFutures.direct(AskPattern.ask(raft, RaftActor.GetStatus::new, Duration.ofSeconds(5), scheduler));
-    return status.thenCombine(raftView, (s, r) -> HttpResponse.create().withEntity(HttpEntities.create(
-        ContentTypes.TEXT_PLAIN_UTF8, metricsText(s, r))));
+    return status.thenCombine(raftView, (s, r) -> {
+      metrics.update(new EtcdMetrics.MemberSnapshot(r.status().leaderId() != RaftNode.NONE,
+          r.status().role() == Role.LEADER, r.status().configuration().isLearner(memberId), s.revision(),
+          s.compactRevision(), s.dbSizeBytes(), s.dbSizeInUseBytes(), r.status().commit(), r.appliedIndex(),
+          r.leaderChanges()));
+      return HttpResponse.create().withEntity(HttpEntities.create(PROMETHEUS_TEXT,
+          metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    });
   }
 
-  private String metricsText(StoreStatus s, RaftActor.RaftView r) {
-    StringBuilder out = new StringBuilder(
-        "# TYPE etcd_server_has_leader gauge\netcd_server_has_leader "
-            + (r.status().leaderId() != RaftNode.NONE ? 1 : 0) + "\n"
-            + "# TYPE etcd_server_is_leader gauge\netcd_server_is_leader "
-            + (r.status().role() == Role.LEADER ? 1 : 0) + "\n"
-            + "# TYPE etcd_mvcc_db_total_size_in_bytes gauge\netcd_mvcc_db_total_size_in_bytes " + s.dbSizeBytes() + "\n"
-            + "# TYPE etcd_debugging_mvcc_current_revision gauge\netcd_debugging_mvcc_current_revision " + s.revision() + "\n"
-            + "# TYPE etcd_debugging_mvcc_compact_revision gauge\netcd_debugging_mvcc_compact_revision " + s.compactRevision() + "\n"
-            + "# TYPE etcd_server_id gauge\netcd_server_id{server_id=\"" + Long.toHexString(memberId) + "\"} 1\n"
-            + "# TYPE etcd_cluster_id gauge\netcd_cluster_id{cluster_id=\"" + Long.toHexString(clusterId.getAsLong()) + "\"} 1\n");
-    walFsync.render(out);
-    peerMetrics.render(out);
-    return out.toString();
-  }
+  /** The Prometheus text format 0.0.4, as client_golang labels it. */
+  private static final akka.http.javadsl.model.ContentType PROMETHEUS_TEXT = akka.http.javadsl.model.ContentTypes
+      .create(akka.http.javadsl.model.MediaTypes.customWithFixedCharset("text", "plain",
+          akka.http.javadsl.model.HttpCharsets.UTF_8, new java.util.HashMap<>(java.util.Map.of("version", "0.0.4")),
+          false));
 
   private static boolean isGrpc(HttpRequest request) {
     return request.entity().getContentType().mediaType().toString().startsWith("application/grpc");

@@ -22,7 +22,9 @@ import io.akkaetcd.api.SnapshotRequest;
 import io.akkaetcd.api.SnapshotResponse;
 import io.akkaetcd.api.StatusRequest;
 import io.akkaetcd.api.StatusResponse;
+import io.akkaetcd.auth.Caller;
 import io.akkaetcd.cluster.ClusterLayout;
+import io.akkaetcd.server.auth.AuthGate;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.config.Version;
 import io.akkaetcd.errors.EtcdError;
@@ -56,9 +58,12 @@ public final class MaintenanceService implements Maintenance {
   private final LongSupplier clusterId;
   private final StoreClient storeClient;
   private final Alarms alarms;
+  private final AuthGate auth;
 
   public MaintenanceService(ActorRef<StoreActor.Command> store, ActorRef<RaftActor.Command> raft,
-      Scheduler scheduler, ClusterLayout layout, StoreClient storeClient, Alarms alarms, LongSupplier clusterId) {
+      Scheduler scheduler, ClusterLayout layout, StoreClient storeClient, Alarms alarms, LongSupplier clusterId,
+      AuthGate auth) {
+    this.auth = auth;
     this.store = store;
     this.raft = raft;
     this.scheduler = scheduler;
@@ -99,6 +104,22 @@ public final class MaintenanceService implements Maintenance {
    * LevelDB compacts its files itself, so there is nothing to rewrite as bolt needs; the reported size
    * comes down to what is in use, as etcd's does (see {@link io.akkaetcd.store.StoreState}).
    */
+  /** etcd's authMaintenanceServer: Defragment, Hash, HashKV and Snapshot need the root role. */
+  public CompletionStage<DefragmentResponse> defragment(DefragmentRequest in, Caller caller) {
+    auth.checkAdmin(caller);
+    return defragment(in);
+  }
+
+  public CompletionStage<HashResponse> hash(HashRequest in, Caller caller) {
+    auth.checkAdmin(caller);
+    return hash(in);
+  }
+
+  public CompletionStage<HashKVResponse> hashKV(HashKVRequest in, Caller caller) {
+    auth.checkAdmin(caller);
+    return hashKV(in);
+  }
+
   @Override
   public CompletionStage<DefragmentResponse> defragment(DefragmentRequest in) {
     return DirectFutures.direct(AskPattern.ask(store, StoreActor.Defragment::new, Duration.ofSeconds(30), scheduler))

@@ -1,5 +1,7 @@
 package io.akkaetcd.server;
 
+import io.akkaetcd.auth.AuthInfo;
+import io.akkaetcd.auth.AuthView;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.ChildFailed;
@@ -7,28 +9,32 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
 import io.akkaetcd.cluster.ClusterMembership;
 import io.akkaetcd.cluster.PeerAuthentication;
 import io.akkaetcd.cluster.PeerInbox;
 import io.akkaetcd.metrics.PeerMetrics;
 import io.akkaetcd.cluster.PeerTransport;
+import io.akkaetcd.cluster.SnapshotReceiver;
+import io.akkaetcd.cluster.SnapshotSender;
+import io.akkaetcd.cluster.SnapshotTransferSettings;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.metrics.Histogram;
-import io.akkaetcd.raft.MemoryRaftStorage;
-import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.server.lease.LeaseExpiryActor;
 import io.akkaetcd.server.watch.WatchContext;
 import io.akkaetcd.server.watch.WatchHub;
 import io.akkaetcd.server.watch.WatchSettings;
 import io.akkaetcd.server.watch.WatchStreams;
-import io.akkaetcd.storage.RaftWal;
 import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.StoreState;
 import io.akkaetcd.store.WatchFeed;
+import io.akkaetcd.wal.WalActor;
+import io.akkaetcd.wal.WalMetrics;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +47,16 @@ import java.util.Map;
  *   guardian
  *   ├── watch-hub        fed by the store      ┐
  *   ├── store            owns the MVCC store   ├ essential: a failure fail-stops the member
- *   ├── raft             Ready loop + WAL      ┘
+ *   ├── wal              journals the log      │  (a classic persistent actor: Akka Persistence)
+ *   ├── raft             Ready loop            ┘
  *   ├── peer-inbox       remoting → raft        restarted on failure
  *   ├── lease-expiry     the leader's reaper    restarted on failure
  *   └── watch-streams    one child per Watch call; a failed stream ends its client's stream
  * </pre>
  *
- * The store, the Raft actor (with its WAL) and the hub hold what the member's answers rest on: if one
- * throws (an I/O error from LevelDB, an undecodable entry) or stops, the guardian calls
+ * The store, the WAL actor, the Raft actor and the hub hold what the member's answers rest on: if one
+ * throws (an I/O error from LevelDB, an undecodable entry) or stops (the WAL actor stops on a failed or
+ * rejected journal write, as Akka Persistence has it), the guardian calls
  * {@link FailStop} rather than keep answering as a zombie, as etcd exits on a WAL or apply error. An
  * entry the WAL could not write was never sent or applied, so nothing that is not durable is
  * answered. The services outside the actor system get the refs in {@link Started}.
@@ -64,10 +72,11 @@ public final class MemberGuardian {
       ActorRef<WatchFeed> watchHub, ActorRef<WatchStreams.Command> watchStreams, StoreClient storeClient) {}
 
   /** What the member's actors are built from; opened (files, logs) before the actor system starts. */
-  public record Parts(StoreState storeState, PendingRequests pending, RaftNode node, MemoryRaftStorage raftStorage,
-      RaftWal wal, long memberId, Map<Long, List<URI>> initialPeers, MemberDirectory directory,
+  public record Parts(StoreState storeState, PendingRequests pending, RaftActor.Start raftStart, Path legacyWal,
+      long memberId, Map<Long, List<URI>> initialPeers, MemberDirectory directory,
       Duration heartbeatInterval, long snapshotCount, int electionTimeoutMs, Histogram walFsync,
       WatchSettings watchSettings, Duration requestTimeout, Duration leaseExpiryInterval, FailStop failStop,
+      java.nio.file.Path storeDir, SnapshotTransferSettings snapshotTransfer,
       long wireClusterId, java.util.Set<Long> initialMembers, PeerMetrics peerMetrics) {}
 
   private MemberGuardian() {}
@@ -85,12 +94,21 @@ public final class MemberGuardian {
           peers.addPeer(m.getID(), m.getPeerURLsList().stream().map(URI::create).toList());
         }
       });
-      ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(parts.node(), parts.raftStorage(), parts.wal(),
-              store, peers, parts.pending(), parts.heartbeatInterval(), parts.snapshotCount(),
-              parts.electionTimeoutMs(), parts.walFsync()),
+      ActorRef<SnapshotSender.Command> snapshotSender = ctx.spawn(SnapshotSender.create(store, peers,
+          parts.snapshotTransfer()), "snapshot-sender", DispatcherSelector.blocking());
+      // The journal Akka creates for the WAL actor finds the member's fsync series here.
+      WalMetrics.get(ctx.getSystem().classicSystem()).observeFsyncWith(parts.walFsync());
+      akka.actor.ActorRef wal = Adapter.actorOf(ctx,
+          WalActor.props(parts.legacyWal()).withDispatcher("akka-etcd-wal-dispatcher"), "wal");
+      ActorRef<RaftActor.Command> raft = ctx.spawn(RaftActor.create(parts.raftStart(), wal,
+              store, snapshotSender, peers, parts.pending(), parts.heartbeatInterval(), parts.snapshotCount(),
+              parts.electionTimeoutMs()),
           "raft", DispatcherSelector.fromConfig("akka-etcd-raft-dispatcher"));
+      ActorRef<SnapshotReceiver.Command> snapshotReceiver = ctx.spawn(SnapshotReceiver.create(parts.storeDir(),
+          store, raft, peers, parts.snapshotTransfer().installTimeout()), "snapshot-receiver",
+          DispatcherSelector.blocking());
       PeerAuthentication auth = new PeerAuthentication(parts.memberId(), parts.wireClusterId(), parts.initialMembers());
-      ctx.spawn(Behaviors.supervise(PeerInbox.create(raft, auth, System::nanoTime))
+      ctx.spawn(Behaviors.supervise(PeerInbox.create(raft, snapshotSender, snapshotReceiver, auth, System::nanoTime))
           .onFailure(SupervisorStrategy.restart()), PeerTransport.INBOX_NAME);
       // A member's system runs the cluster provider (ClusterMembership.settings); an actor test's may not.
       if ("cluster".equals(ctx.getSystem().settings().config().getString("akka.actor.provider"))) {
@@ -100,13 +118,16 @@ public final class MemberGuardian {
       StoreClient storeClient = new StoreClient(raft, store, parts.pending(), ctx.getSystem().scheduler(),
           parts.requestTimeout());
       // Only the leader lets leases expire; its revokes go through the log like any write.
-      ctx.spawn(Behaviors.supervise(LeaseExpiryActor.create(raft, store, storeClient, parts.leaseExpiryInterval()))
+      ctx.spawn(Behaviors.supervise(LeaseExpiryActor.create(raft, store, storeClient, parts.leaseExpiryInterval(),
+          // With auth on, the leader revokes expired leases as root, as etcd's lessor does.
+          () -> new AuthInfo(AuthView.ROOT, parts.storeState().applier().auth().view().revision())))
           .onFailure(SupervisorStrategy.restart()), "lease-expiry");
       ActorRef<WatchStreams.Command> streams =
           ctx.spawn(WatchStreams.create(new WatchContext(hub, parts.watchSettings())), "watch-streams");
       Map<ActorRef<Void>, String> essential = Map.of(
           store.unsafeUpcast(), "the store actor (MVCC apply and backend)",
-          raft.unsafeUpcast(), "the Raft actor (WAL)",
+          Adapter.toTyped(wal).unsafeUpcast(), "the WAL actor (journal)",
+          raft.unsafeUpcast(), "the Raft actor",
           hub.unsafeUpcast(), "the watch hub");
       essential.keySet().forEach(ctx::watch);
       ctx.watch(streams);

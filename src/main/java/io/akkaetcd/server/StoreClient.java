@@ -10,6 +10,7 @@ import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.RangeRequest;
 import io.akkaetcd.api.RangeResponse;
 import io.akkaetcd.api.RequestHeader;
+import io.akkaetcd.auth.AuthInfo;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.concurrent.DirectFutures;
 import io.akkaetcd.errors.EtcdError;
@@ -44,13 +45,22 @@ public final class StoreClient {
   static final long MAX_APPLY_BACKLOG = 5_000;
 
   /** Replicates {@code request} through the Raft log; the response is what applying it here returned. */
-  @SuppressWarnings("unchecked")
   public <R extends Message> CompletionStage<R> propose(InternalRaftRequest request) {
+    return propose(request, AuthInfo.NONE);
+  }
+
+  /**
+   * As {@link #propose(InternalRaftRequest)}, on behalf of {@code who}: the user and auth revision go
+   * in the entry's header, and every member checks the write against them as it applies it.
+   */
+  @SuppressWarnings("unchecked")
+  public <R extends Message> CompletionStage<R> propose(InternalRaftRequest request, AuthInfo who) {
     if (pending.applyBacklog() > MAX_APPLY_BACKLOG) {
       return CompletableFuture.failedFuture(EtcdError.TOO_MANY_REQUESTS.exception());
     }
     long id = pending.nextId();
-    InternalRaftRequest withId = request.toBuilder().setHeader(RequestHeader.newBuilder().setID(id)).build();
+    InternalRaftRequest withId = request.toBuilder().setHeader(RequestHeader.newBuilder().setID(id)
+        .setUsername(who.username()).setAuthRevision(who.revision())).build();
     CompletableFuture<Message> reply = withTimeout(pending.registerWrite(id));
     raft.tell(new RaftActor.Propose(withId.toByteArray(), id));
     return (CompletionStage<R>) (CompletionStage<?>) reply;

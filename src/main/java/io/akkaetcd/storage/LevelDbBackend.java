@@ -10,31 +10,53 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBIterator;
 import org.iq80.leveldb.Options;
+import org.iq80.leveldb.ReadOptions;
 import org.iq80.leveldb.WriteOptions;
 
-/** The MVCC backend on native LevelDB (leveldbjni). LevelDB's default comparator is unsigned bytewise. */
+/**
+ * The MVCC backend on native LevelDB (leveldbjni). LevelDB's default comparator is unsigned bytewise.
+ *
+ * <p>Its whole content can be replaced by a complete {@link SnapshotStaging} directory (a snapshot
+ * streamed from the leader): the directories are swapped by renames, so a crash at any point leaves
+ * either the old store or the new one, which {@link #open} finishes or rolls back.
+ */
 public final class LevelDbBackend implements Backend {
   private static final WriteOptions SYNC = new WriteOptions().sync(true);
   private static final WriteOptions NO_SYNC = new WriteOptions().sync(false);
 
-  private final DB db;
+  private final Path dir;
+  /** Replaced only by {@link #replaceWith}, on the thread that owns this backend's writes. */
+  private volatile DB db;
+  private final Set<View> views = ConcurrentHashMap.newKeySet();
 
-  private LevelDbBackend(DB db) {
+  private LevelDbBackend(Path dir, DB db) {
+    this.dir = dir;
     this.db = db;
   }
 
   public static LevelDbBackend open(Path dir) {
+    SnapshotStaging.recover(dir);
+    return new LevelDbBackend(dir, openDb(dir));
+  }
+
+  private static DB openDb(Path dir) {
     try {
       Files.createDirectories(dir);
       Options options = new Options().createIfMissing(true).cacheSize(64L << 20);
-      return new LevelDbBackend(factory.open(dir.toFile(), options));
+      return factory.open(dir.toFile(), options);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open LevelDB at " + dir, e);
     }
+  }
+
+  public Path dir() {
+    return dir;
   }
 
   @Override
@@ -77,12 +99,80 @@ public final class LevelDbBackend implements Backend {
     }
   }
 
+  /** A LevelDB snapshot read by an iterator that leaves the block cache alone (a full scan would flush it). */
   @Override
-  public void close() {
+  public PointInTime openPointInTime() {
+    View view = new View(db);
+    views.add(view);
+    return view;
+  }
+
+  /**
+   * Makes the complete staged store {@code staged} this backend's content: views still open are closed
+   * (their readers fail), the directories swap, and the database reopens over the new content.
+   */
+  public void replaceWith(Path staged) {
+    for (View v : views) {
+      v.close();
+    }
     try {
       db.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    SnapshotStaging.swapIn(staged, dir);
+    db = openDb(dir);
+  }
+
+  @Override
+  public void close() {
+    for (View v : views) {
+      v.close();
+    }
+    try {
+      db.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private final class View implements PointInTime {
+    private final org.iq80.leveldb.Snapshot snapshot;
+    private final DBIterator iterator;
+    private boolean closed;
+
+    View(DB db) {
+      snapshot = db.getSnapshot();
+      iterator = db.iterator(new ReadOptions().snapshot(snapshot).fillCache(false));
+      iterator.seekToFirst();
+    }
+
+    /** Synchronized with {@link #close}: the store may replace the database under a reader's feet. */
+    @Override
+    public synchronized byte[][] next() {
+      if (closed) {
+        throw new IllegalStateException("the store's point-in-time view was closed (the store was replaced)");
+      }
+      if (!iterator.hasNext()) {
+        return null;
+      }
+      Map.Entry<byte[], byte[]> e = iterator.next();
+      return new byte[][] {e.getKey(), e.getValue()};
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      views.remove(this);
+      try {
+        iterator.close();
+        snapshot.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }

@@ -9,7 +9,11 @@ import io.akkaetcd.api.PutResponse;
 import io.akkaetcd.api.RangeResponse;
 import io.akkaetcd.api.ResponseHeader;
 import io.akkaetcd.api.TxnResponse;
+import io.akkaetcd.auth.AuthInfo;
+import io.akkaetcd.auth.AuthStore;
+import io.akkaetcd.auth.TokenProvider;
 import io.akkaetcd.errors.EtcdError;
+import java.util.List;
 import io.akkaetcd.mvcc.MvccStore;
 
 /**
@@ -22,10 +26,18 @@ public final class Applier {
   private final Alarms alarms;
   /** Null when the member serves no leases (tests of the KV path alone). */
   private final LeaseApplier leases;
+  private final AuthApplier auth;
   private ResponseHeader identity;
 
+  /** With a fresh auth store and no tokens (tests of the KV and lease paths). */
   public Applier(MvccStore mvcc, long clusterId, long memberId, MemberDirectory members,
       Alarms alarms, LeaseApplier leases) {
+    this(mvcc, clusterId, memberId, members, alarms, leases, new AuthStore(new AuthBuckets(mvcc)), TokenProvider.NONE);
+  }
+
+  public Applier(MvccStore mvcc, long clusterId, long memberId, MemberDirectory members,
+      Alarms alarms, LeaseApplier leases, AuthStore authStore, TokenProvider tokens) {
+    this.auth = new AuthApplier(authStore, tokens);
     this.members = members;
     this.alarms = alarms;
     this.leases = leases;
@@ -50,6 +62,11 @@ public final class Applier {
     return mvcc;
   }
 
+  /** The auth state as applied so far; its view may be read from any thread. */
+  public AuthStore auth() {
+    return auth.store();
+  }
+
   public boolean hasLeases() {
     return leases != null;
   }
@@ -69,19 +86,38 @@ public final class Applier {
   }
 
   public Message apply(InternalRaftRequest request) {
+    return apply(request, 0);
+  }
+
+  /**
+   * Applies the entry at {@code raftIndex}. Writes are checked against the permissions of the user
+   * the entry names, as etcd's authApplierV3 checks them while applying.
+   */
+  public Message apply(InternalRaftRequest request, long raftIndex) {
+    if (AuthApplier.isAuthRequest(request)) {
+      return auth.apply(request, raftIndex, header(mvcc.currentRevision()));
+    }
+    AuthInfo who = AuthApplier.who(request);
     if (request.hasRange()) {
+      auth.view().checkRead(who, request.getRange().getKey(), request.getRange().getRangeEnd());
       return read(request.getRange());
     }
     if (request.hasPut()) {
+      if (auth.view().enabled()) {
+        long lease = request.getPut().getLease();
+        auth.checkPut(who, request.getPut(), lease != 0 && leases != null ? leases.lessor().keysOf(lease) : List.of());
+      }
       checkCapped();
       PutResponse r = mvcc.put(request.getPut());
       return r.toBuilder().setHeader(header(r.getHeader())).build();
     }
     if (request.hasDeleteRange()) {
+      auth.checkDeleteRange(who, request.getDeleteRange());
       DeleteRangeResponse r = mvcc.deleteRange(request.getDeleteRange());
       return r.toBuilder().setHeader(header(r.getHeader())).build();
     }
     if (request.hasTxn()) {
+      auth.checkTxn(who, request.getTxn());
       if (Quota.cost(request.getTxn()) > 0) {
         checkCapped();
       }
@@ -97,6 +133,9 @@ public final class Applier {
       return leases().grant(request.getLeaseGrant()).toBuilder().setHeader(header(mvcc.currentRevision())).build();
     }
     if (request.hasLeaseRevoke()) {
+      if (auth.view().enabled()) {
+        auth.checkLeaseKeys(auth.view(), who, leases().lessor().keysOf(request.getLeaseRevoke().getID()));
+      }
       return leases().revoke(request.getLeaseRevoke()).toBuilder().setHeader(header(mvcc.currentRevision())).build();
     }
     if (request.hasLeaseCheckpoint()) {

@@ -2,6 +2,8 @@ package io.akkaetcd.store;
 
 import com.google.protobuf.Message;
 import io.akkaetcd.api.RangeRequest;
+import io.akkaetcd.errors.EtcdError;
+import io.akkaetcd.errors.EtcdException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +20,7 @@ public final class PendingRequests {
 
   private final ConcurrentHashMap<Long, CompletableFuture<Message>> writes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Read> reads = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.LongAdder failedProposals = new java.util.concurrent.atomic.LongAdder();
   private final long prefix;
   private final AtomicLong counter = new AtomicLong();
   /** Raft's commit index and the store's applied index, for etcd's "too many requests" back-pressure. */
@@ -52,8 +55,35 @@ public final class PendingRequests {
   public CompletableFuture<Message> registerWrite(long id) {
     CompletableFuture<Message> f = new CompletableFuture<>();
     writes.put(id, f);
-    f.whenComplete((r, e) -> writes.remove(id));
+    f.whenComplete((r, e) -> {
+      writes.remove(id);
+      if (isProposalFailure(e)) {
+        failedProposals.increment();
+      }
+    });
     return f;
+  }
+
+  /**
+   * A proposal that never got applied here: refused for want of a leader, dropped by a leader change,
+   * or timed out (etcd's proposalsFailed). A request applied with an error of its own is not one.
+   */
+  private static boolean isProposalFailure(Throwable e) {
+    while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e instanceof EtcdException ee && (ee.error() == EtcdError.NO_LEADER
+        || ee.error() == EtcdError.LEADER_CHANGED || ee.error() == EtcdError.TIMEOUT);
+  }
+
+  /** Proposals that failed so far (etcd_server_proposals_failed_total). */
+  public long failedProposals() {
+    return failedProposals.sum();
+  }
+
+  /** Proposals waiting to be applied (etcd_server_proposals_pending). */
+  public long pendingProposals() {
+    return writes.size();
   }
 
   public CompletableFuture<Message> registerRead(long id, RangeRequest request) {

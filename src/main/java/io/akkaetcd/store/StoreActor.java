@@ -14,6 +14,9 @@ import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.RangeRequest;
 import io.akkaetcd.errors.EtcdException;
 import io.akkaetcd.api.Event;
+import io.akkaetcd.mvcc.Backend;
+import io.akkaetcd.storage.SnapshotStaging;
+import java.nio.file.Path;
 import io.akkaetcd.api.HashKVResponse;
 import io.akkaetcd.api.LeaseKeepAliveResponse;
 import io.akkaetcd.api.LeaseLeasesResponse;
@@ -106,10 +109,13 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
 
   public record Checkpointed(long appliedIndex) {}
 
-  /** The whole store as bytes, for a follower that needs a snapshot. */
-  public record Dump(ActorRef<Dumped> replyTo) implements Command {}
+  /**
+   * Open a point-in-time view of everything applied, for streaming a snapshot to a follower; the
+   * receiver of the answer must close the view.
+   */
+  public record OpenPointInTime(ActorRef<PointInTimeOpened> replyTo) implements Command {}
 
-  public record Dumped(byte[] data) {}
+  public record PointInTimeOpened(Backend.PointInTime view, long consistentIndex) {}
 
   /** Write the store as etcd's bolt snapshot to {@code file}; the answer is the file's sha256. */
   public record SaveSnapshot(java.nio.file.Path file, ActorRef<StatusReply<SnapshotSaved>> replyTo)
@@ -117,8 +123,15 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
 
   public record SnapshotSaved(byte[] sha256) {}
 
-  /** Replace the whole store with a snapshot from the leader. */
-  public record Restore(byte[] data) implements Command {}
+  /**
+   * Replace the whole store with the complete staged snapshot at {@code staged}, whose consistent index
+   * is {@code consistentIndex}, unless the store already holds as much (then the staged copy is dropped).
+   */
+  public record InstallSnapshot(Path staged, long consistentIndex, ActorRef<SnapshotInstalled> replyTo)
+      implements Command {}
+
+  /** The store now holds at least {@code consistentIndex}; {@code replaced} if the staged copy was swapped in. */
+  public record SnapshotInstalled(long consistentIndex, boolean replaced) {}
 
   private final StoreState state;
   private final PendingRequests pending;
@@ -168,8 +181,8 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
         .onMessage(Defragment.class, this::onDefragment)
         .onMessage(Checkpoint.class, this::onCheckpoint)
         .onMessage(SaveSnapshot.class, this::onSaveSnapshot)
-        .onMessage(Dump.class, this::onDump)
-        .onMessage(Restore.class, this::onRestore)
+        .onMessage(OpenPointInTime.class, this::onOpenPointInTime)
+        .onMessage(InstallSnapshot.class, this::onInstallSnapshot)
         .onMessage(RenewLease.class, this::onRenewLease)
         .onMessage(LeaseTimeToLive.class, this::onLeaseTimeToLive)
         .onMessage(ListLeases.class, this::onListLeases)
@@ -277,7 +290,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
     }
     CompletableFuture<Message> waiting = pending.write(request.getHeader().getID());
     try {
-      Message response = applier.apply(request);
+      Message response = applier.apply(request, entry.index());
       if (waiting != null) {
         answers.add(new Answer(waiting, response, null));
       }
@@ -420,16 +433,28 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
     return this;
   }
 
-  private Behavior<Command> onDump(Dump command) {
-    command.replyTo().tell(new Dumped(state.dump()));
+  private Behavior<Command> onOpenPointInTime(OpenPointInTime command) {
+    Backend.PointInTime view = state.openPointInTime();
+    command.replyTo().tell(new PointInTimeOpened(view, state.applier().mvcc().consistentIndex()));
     return this;
   }
 
-  private Behavior<Command> onRestore(Restore command) {
-    state.restore(command.data());
+  /**
+   * The consistent index only moves forward: a staged store at or behind it (a transfer that finished
+   * after this member caught up otherwise) would undo applied entries, so it is dropped.
+   */
+  private Behavior<Command> onInstallSnapshot(InstallSnapshot command) {
+    long current = state.applier().mvcc().consistentIndex();
+    if (command.consistentIndex() <= current) {
+      SnapshotStaging.discard(command.staged());
+      command.replyTo().tell(new SnapshotInstalled(current, false));
+      return this;
+    }
+    state.install(command.staged());
     listen();
     getContext().getLog().info("restored the store from a leader's snapshot: applied index {}, revision {}",
         state.applier().mvcc().consistentIndex(), state.applier().mvcc().currentRevision());
+    command.replyTo().tell(new SnapshotInstalled(state.applier().mvcc().consistentIndex(), true));
     return this;
   }
 

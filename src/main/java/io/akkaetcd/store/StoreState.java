@@ -1,16 +1,17 @@
 package io.akkaetcd.store;
 
+import io.akkaetcd.auth.AuthStore;
+import io.akkaetcd.auth.TokenProvider;
 import io.akkaetcd.mvcc.Backend;
 import io.akkaetcd.mvcc.EtcdBuckets;
 import io.akkaetcd.storage.BoltWriter;
+import io.akkaetcd.storage.LevelDbBackend;
+import io.akkaetcd.storage.SnapshotStaging;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.mvcc.LeaseHooks;
 import io.akkaetcd.mvcc.MvccStore;
 import io.akkaetcd.mvcc.Schema;
 import io.akkaetcd.mvcc.WriteBatch;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,8 +23,8 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The store actor's state: the backend and the MVCC store over it, the alarms, and the size etcd's
- * Status reports. A snapshot from the leader replaces the backend's whole content, after which the
- * MVCC store is opened again over it.
+ * Status reports. A snapshot from the leader replaces the backend's whole content (see
+ * {@link #install}), after which the MVCC store is opened again over it.
  *
  * <p>Size: etcd reports its bolt file, which grows with the data, keeps its size when compaction
  * frees pages, and shrinks only on defragment. LevelDB's files say little of that (a fresh store's
@@ -51,13 +52,22 @@ public final class StoreState {
   private volatile long clusterId;
   private final long memberId;
   private final MemberDirectory members;
-  private Applier applier;
+  private final TokenProvider tokens;
+  /** Replaced by a restore; read by services (auth view) from any thread. */
+  private volatile Applier applier;
   /** Written by the store actor only; read by the services (quota, Status) from any thread. */
   private volatile long dbSizeBytes;
   private volatile long dbSizeInUseBytes;
 
   /** {@code leases} null: no lease service (only lease 0 exists), as the KV-only tests need. */
   public StoreState(Backend backend, LeaseFactory leases, long clusterId, long memberId, MemberDirectory members) {
+    this(backend, leases, clusterId, memberId, members, TokenProvider.NONE);
+  }
+
+  /** @param tokens issues auth tokens as Authenticate entries apply */
+  public StoreState(Backend backend, LeaseFactory leases, long clusterId, long memberId, MemberDirectory members,
+      TokenProvider tokens) {
+    this.tokens = tokens;
     this.members = members;
     this.backend = backend;
     this.leases = leases;
@@ -71,11 +81,18 @@ public final class StoreState {
     members.load(backend);
     alarms.load(backend);
     if (leases == null) {
-      return new Applier(MvccStore.open(backend, LeaseHooks.NONE), clusterId, memberId, members, alarms, null);
+      MvccStore mvcc = MvccStore.open(backend, LeaseHooks.NONE);
+      return new Applier(mvcc, clusterId, memberId, members, alarms, null, loadAuth(mvcc), tokens);
     }
     Lessor lessor = leases.openLessor(backend);
     MvccStore mvcc = MvccStore.open(backend, lessor);
-    return new Applier(mvcc, clusterId, memberId, members, alarms, leases.applier(lessor, mvcc));
+    return new Applier(mvcc, clusterId, memberId, members, alarms, leases.applier(lessor, mvcc), loadAuth(mvcc),
+        tokens);
+  }
+
+  /** The auth store as the backend holds it; its changes are staged in {@code mvcc}'s batch. */
+  private AuthStore loadAuth(MvccStore mvcc) {
+    return AuthBuckets.load(backend, new AuthBuckets(mvcc));
   }
 
   public Applier applier() {
@@ -130,40 +147,24 @@ public final class StoreState {
     dbSizeBytes = dbSizeInUseBytes;
   }
 
-  /** Every backend pair, length-prefixed: what a follower needs to become this store (with its consistent index). */
-  byte[] dump() {
-    applier.mvcc().commit(true);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    backend.scan(new byte[0], null, (k, v) -> {
-      try {
-        out.writeInt(k.length);
-        out.write(k);
-        out.writeInt(v.length);
-        out.write(v);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-    return bytes.toByteArray();
+  /** Everything applied so far, as one point in time that later applies do not change. */
+  Backend.PointInTime openPointInTime() {
+    applier.mvcc().commit(false);
+    return backend.openPointInTime();
   }
 
-  void restore(byte[] data) {
-    WriteBatch batch = new WriteBatch();
-    backend.scan(new byte[0], null, (k, v) -> batch.delete(k));
-    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
-      while (in.available() > 0) {
-        byte[] k = in.readNBytes(in.readInt());
-        byte[] v = in.readNBytes(in.readInt());
-        if (!java.util.Arrays.equals(k, Schema.META_MEMBER_ID)) {
-          batch.put(k, v); // the leader's own id stays the leader's; this member keeps its own
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * Replaces the whole store with a complete staged snapshot from the leader and reopens everything
+   * over it: keys and their index, leases, members, alarms, the consistent index. The leader's own
+   * member id stays the leader's: this member's is written over it before the swap, so no crash can
+   * leave this member holding the leader's identity.
+   */
+  void install(Path staged) {
+    if (!(backend instanceof LevelDbBackend levelDb)) {
+      throw new IllegalStateException("a streamed snapshot needs the LevelDB backend");
     }
-    batch.put(Schema.META_MEMBER_ID, MemberIdentity.encode(memberId));
-    backend.write(batch, true);
+    SnapshotStaging.amend(staged, Schema.META_MEMBER_ID, MemberIdentity.encode(memberId));
+    levelDb.replaceWith(staged);
     MemberIdentity restored = MemberIdentity.read(backend);
     if (restored.clusterId() == 0 && clusterId != 0) {
       WriteBatch keep = new WriteBatch();
@@ -184,7 +185,7 @@ public final class StoreState {
   byte[] writeBoltSnapshot(Path file) {
     applier.mvcc().commit(true);
     try (BoltWriter bolt = BoltWriter.create(file)) {
-      EtcdBuckets.export(backend, bolt);
+      EtcdBuckets.export(backend, sink -> AuthBuckets.export(applier.auth().view(), sink), bolt);
       bolt.finish();
     }
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {

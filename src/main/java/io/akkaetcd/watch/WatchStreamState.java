@@ -209,15 +209,15 @@ public final class WatchStreamState {
 
   /**
    * Cancels a watch whose next revision has been compacted away: etcd answers
-   * {@code canceled = true} with {@code compact_revision} set so the client can restart from it.
+   * {@code canceled = true} with {@code compact_revision} set so the client can restart from it. Its
+   * header carries no revision: etcd's compacted response is not at any revision of the store.
    */
-  public Optional<WatchResponse> cancelCompacted(long watchId, long compactRevision,
-      long currentRevision) {
+  public Optional<WatchResponse> cancelCompacted(long watchId, long compactRevision) {
     if (watches.remove(watchId) == null) {
       return Optional.empty();
     }
     return Optional.of(WatchResponse.newBuilder()
-        .setHeader(header(currentRevision))
+        .setHeader(header(0))
         .setWatchId(watchId)
         .setCanceled(true)
         .setCompactRevision(compactRevision)
@@ -285,7 +285,8 @@ public final class WatchStreamState {
     return out;
   }
 
-  private static WatchResponse refusal(long currentRevision, String reason) {
+  /** A create refused before it was registered (etcd: a permission denied), with {@code reason}. */
+  public static WatchResponse refusal(long currentRevision, String reason) {
     return WatchResponse.newBuilder()
         .setHeader(header(currentRevision))
         .setWatchId(INVALID_WATCH_ID)

@@ -11,6 +11,7 @@ import akka.actor.testkit.typed.javadsl.TestInbox;
 import com.google.protobuf.ByteString;
 import io.akkaetcd.cluster.proto.HeartbeatRequestProto;
 import io.akkaetcd.cluster.proto.PeerMessage;
+import io.akkaetcd.cluster.proto.SnapshotChunkProto;
 import io.akkaetcd.raft.Configuration;
 import java.util.List;
 import java.util.Set;
@@ -29,11 +30,13 @@ class PeerInboxTest {
   private static final long FOREIGN_CLUSTER = 0xf00d;
 
   private final TestInbox<RaftActor.Command> raft = TestInbox.create();
+  private final TestInbox<SnapshotSender.Command> snapshotSender = TestInbox.create();
+  private final TestInbox<SnapshotReceiver.Command> snapshotReceiver = TestInbox.create();
   private final AtomicLong nanos = new AtomicLong(1_000);
 
   private BehaviorTestKit<Object> inbox(long clusterId) {
     BehaviorTestKit<Object> kit = BehaviorTestKit.create(PeerInbox.create(raft.getRef(),
-        new PeerAuthentication(SELF, clusterId, Set.of(SELF, PEER, OTHER_PEER)), nanos::get));
+        snapshotSender.getRef(), snapshotReceiver.getRef(), new PeerAuthentication(SELF, clusterId, Set.of(SELF, PEER, OTHER_PEER)), nanos::get));
     assertInstanceOf(RaftActor.WatchConfiguration.class, raft.receiveMessage(), "the inbox asks Raft for its configuration");
     return kit;
   }
@@ -71,6 +74,19 @@ class PeerInboxTest {
     PeerMessage p = forwardedProposal(OTHER_PEER, CLUSTER);
     kit.run(p);
     assertStepped(p);
+  }
+
+  @Test
+  void anAuthenticatedSnapshotChunkGoesToTheReceiverAForeignOneNowhere() {
+    BehaviorTestKit<Object> kit = inbox(CLUSTER);
+    kit.run(new RaftActor.ConfigurationChanged(Configuration.ofVoters(SELF, PEER)));
+    PeerMessage chunk = PeerMessage.newBuilder().setFrom(PEER).setTo(SELF).setClusterId(CLUSTER)
+        .setSnapshotChunk(SnapshotChunkProto.newBuilder().setTransferId(9).setSeq(0)).build();
+    kit.run(chunk);
+    assertEquals(new SnapshotReceiver.ChunkReceived(chunk), snapshotReceiver.receiveMessage());
+    kit.run(chunk.toBuilder().setClusterId(FOREIGN_CLUSTER).build());
+    assertFalse(snapshotReceiver.hasMessages(), "a foreign cluster's chunk is not staged");
+    assertDropped(kit, "OTHER_CLUSTER");
   }
 
   @Test

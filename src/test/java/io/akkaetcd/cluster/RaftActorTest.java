@@ -9,47 +9,40 @@ import akka.actor.testkit.typed.javadsl.ManualTime;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
+import akka.persistence.testkit.PersistenceTestKitPlugin;
+import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import com.typesafe.config.ConfigFactory;
-import io.akkaetcd.metrics.Histogram;
-import io.akkaetcd.raft.Bootstrap;
 import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.raft.LogEntry;
-import io.akkaetcd.raft.MemoryRaftStorage;
 import io.akkaetcd.raft.RaftConfig;
-import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.raft.Role;
-import io.akkaetcd.storage.RaftWal;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.akkaetcd.wal.WalActor;
+import io.akkaetcd.wal.WalEvent;
 import java.time.Duration;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Raft actor over a real WAL, with time stepped by hand: its ticks, not the wall clock, drive
- * the election, and a proposal reaches the store actor as committed only after it was written.
+ * The Raft actor over a real WAL actor (its journal Akka's persistence testkit), with time stepped by
+ * hand: its ticks, not the wall clock, drive the election, and a proposal reaches the store actor as
+ * committed only after it was journaled.
  */
 class RaftActorTest {
   private static final long ID = 1;
   private static final Duration TICK = Duration.ofMillis(100);
   private static final int ELECTION_TICKS = 10;
 
-  private final ActorTestKit testKit = ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.load()));
+  private final ActorTestKit testKit = ActorTestKit.create(ManualTime.config()
+      .withFallback(PersistenceTestKitPlugin.getInstance().config()).withFallback(ConfigFactory.load()));
   private final ManualTime time = ManualTime.get(testKit.system());
-  private Path walDir;
-  private RaftWal wal;
 
   @AfterEach
-  void stop() throws Exception {
+  void stop() {
     testKit.shutdownTestKit();
-    try (var files = Files.walk(walDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   private Role role(ActorRef<RaftActor.Command> raft) {
@@ -60,20 +53,19 @@ class RaftActorTest {
 
   @Test
   void ticksDriveTheElectionAndACommittedProposalReachesTheStore() throws Exception {
-    walDir = Files.createTempDirectory("akka-etcd-raft-actor");
-    wal = RaftWal.open(walDir);
     Configuration single = new Configuration(new TreeSet<>(List.of(ID)), new TreeSet<>());
-    Bootstrap bootstrap = Bootstrap.of(single);
-    wal.save(bootstrap.hardState(), bootstrap.entries(), null, true);
-    MemoryRaftStorage storage = MemoryRaftStorage.bootstrapped(single);
-    RaftNode node = new RaftNode(new RaftConfig(ID, ELECTION_TICKS, 1, true, true, 256, 256, 1L << 20), storage,
-        new SplittableRandom(7));
+    RaftActor.Start start = new RaftActor.Start(
+        new RaftConfig(ID, ELECTION_TICKS, 1, true, true, 256, 256, 1L << 20), single);
+    akka.actor.ActorRef wal = ((akka.actor.ExtendedActorSystem) Adapter.toClassic(testKit.system()))
+        .systemActorOf(WalActor.props(null), "wal");
     TestProbe<StoreActor.Command> store = testKit.createTestProbe();
     PendingRequests pending = new PendingRequests(ID, 1);
-    ActorRef<RaftActor.Command> raft = testKit.spawn(RaftActor.create(node, storage, wal, store.ref(),
-        new PeerTransport(Adapter.toClassic(testKit.system()), 7), pending, TICK, 10_000, 1000, Histogram.walFsync()));
+    TestProbe<SnapshotSender.Command> snapshots = testKit.createTestProbe();
+    ActorRef<RaftActor.Command> raft = testKit.spawn(RaftActor.create(start, wal, store.ref(), snapshots.ref(),
+        new PeerTransport(Adapter.toClassic(testKit.system()), 7), pending, TICK, 10_000, 1000));
 
-    // The founding entries are applied at once; no time has passed, so nobody has campaigned.
+    // A brand-new member journals the founding entries, then applies them; no time has passed, so
+    // nobody has campaigned.
     StoreActor.ApplyCommitted founding = store.expectMessageClass(StoreActor.ApplyCommitted.class);
     assertEquals(1, founding.entries().size());
     assertEquals(Role.FOLLOWER, role(raft));
@@ -98,6 +90,9 @@ class RaftActorTest {
     LogEntry entry = committed.entries().get(0);
     assertArrayEquals(data, entry.data());
     assertEquals(entry.index(), pending.applyBacklog(), "Raft's commit index reached the entry before the store was told");
-    assertTrue(wal.load().lastIndex() >= entry.index(), "the entry is in the WAL");
+    List<Object> journaled = PersistenceTestKit.create(Adapter.toClassic(testKit.system()))
+        .persistedInStorage(WalActor.PERSISTENCE_ID);
+    assertTrue(journaled.stream().anyMatch(e -> e instanceof WalEvent.EntriesAppended a
+        && a.entries().stream().anyMatch(x -> x.index() == entry.index())), "the entry is in the WAL");
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -71,13 +72,13 @@ class MemberConfigTest {
         "--initial-cluster-state=existing", "--initial-cluster-token=t",
         "--heartbeat-interval=50", "--election-timeout=250", "--quota-backend-bytes=1024",
         "--max-request-bytes=10", "--max-txn-ops=3", "--auto-compaction-mode=revision",
-        "--auto-compaction-retention=1000");
+        "--auto-compaction-retention=1000", "--max-concurrent-streams=7");
     assertEquals(uris("http://127.0.0.1:2379", "https://127.0.0.1:3379"), m.listenClientUrls());
     assertEquals(List.of("a", "b", "c"), List.copyOf(m.initialCluster().keySet()));
     assertEquals(uris("http://127.0.0.1:2580"), m.initialCluster().get("c"));
     assertEquals(new MemberConfig("b", Path.of("/var/lib/etcd"), m.listenClientUrls(), uris("http://127.0.0.1:2379"),
         uris("http://127.0.0.1:2380"), uris("http://127.0.0.1:2480"), m.initialCluster(), "existing", "t",
-        50, 250, 5000, 1024, 10, 3, "revision", "1000", "warn"), m);
+        50, 250, 5000, 1024, 10, 3, 7, "basic", List.of(), Set.of("*"), false, "revision", "1000", "warn"), m);
   }
 
   @Test

@@ -61,11 +61,11 @@ class NotServedFlagsTest {
 
   @Test
   void onlyANamedFlagIsToleratedAndThenWarnedAbout() {
-    assertEquals(List.of("--peer-auto-tls (ETCD_PEER_AUTO_TLS) is set to \"true\", which akka-etcd does not serve: "
+    assertEquals(List.of("--experimental-initial-corrupt-check (ETCD_EXPERIMENTAL_INITIAL_CORRUPT_CHECK) is set to \"true\", which akka-etcd does not serve: "
             + "it runs as with \"false\" (tolerated by AKKA_ETCD_TOLERATE_UNSERVED)"),
-        EtcdFlags.refuseNotServed(config(Map.of(), "--peer-auto-tls"), java.util.Set.of("peer-auto-tls")));
+        EtcdFlags.refuseNotServed(config(Map.of(), "--experimental-initial-corrupt-check"), java.util.Set.of("experimental-initial-corrupt-check")));
     assertThrows(EtcdConfigException.class,
-        () -> EtcdFlags.refuseNotServed(config(Map.of(), "--peer-auto-tls", "--enable-v2"), java.util.Set.of("peer-auto-tls")));
+        () -> EtcdFlags.refuseNotServed(config(Map.of(), "--experimental-initial-corrupt-check", "--enable-v2"), java.util.Set.of("experimental-initial-corrupt-check")));
   }
 
   @Test

@@ -41,9 +41,10 @@ class EtcdctlSnapshotTest {
       Etcdctl.Result save = Etcdctl.run(e, null, "snapshot", "save", file.toString());
       assertTrue(save.stdout().contains("Snapshot saved at " + file), save.stdout() + save.stderr());
 
-      // 4 revisions in "key", 1 lease, "consistent_index" in "meta"; etcd adds members and auth buckets.
+      // 4 revisions in "key", 1 lease, "consistent_index" in "meta", authEnabled and authRevision in
+      // "auth"; etcd adds the members bucket.
       String status = Etcdctl.run(e, null, "-w", "json", "snapshot", "status", file.toString()).stdout();
-      assertTrue(status.contains("\"revision\":5,\"totalKey\":6,"), status);
+      assertTrue(status.contains("\"revision\":5,\"totalKey\":8,"), status);
       assertEquals(Long.parseLong(field(status, "totalSize")), Files.size(file) - 32,
           "the file is whole pages plus the 32-byte sha256");
 
@@ -75,6 +76,42 @@ class EtcdctlSnapshotTest {
    * A file big enough for branch pages and an overflow page: `snapshot status` checks every page
    * (bolt's tx.Check) and hashes buckets and pairs in order with CRC-32C, which this test recomputes.
    */
+  /** Users, roles, permissions and the enabled flag travel in etcd's auth buckets: real etcd enforces them. */
+  @Test
+  void authStateSavedHereIsEnforcedByRealEtcdAfterRestore() throws Exception {
+    Path dir = Files.createTempDirectory("snapshot-auth-test");
+    try (TestMember ours = TestMember.start(java.util.Map.of("akka-etcd.bcrypt-cost", 4))) {
+      String e = ours.endpoint();
+      for (String[] step : new String[][] {{"user", "add", "root:rootpw"}, {"role", "add", "app"},
+          {"role", "grant-permission", "app", "--prefix", "read", "/app/"}, {"user", "add", "alice:apw"},
+          {"user", "grant-role", "alice", "app"}, {"auth", "enable"},
+          {"--user=root:rootpw", "put", "/app/x", "1"}}) {
+        Etcdctl.Result r = Etcdctl.run(e, null, step);
+        assertEquals(0, r.exitCode(), String.join(" ", step) + ": " + r);
+      }
+      Path file = dir.resolve("s.db");
+      assertTrue(Etcdctl.run(e, null, "--user=alice:apw", "snapshot", "save", file.toString()).stderr()
+          .contains("permission denied"), "a snapshot needs the root role");
+      Etcdctl.Result save = Etcdctl.run(e, null, "--user=root:rootpw", "snapshot", "save", file.toString());
+      assertTrue(save.stdout().contains("Snapshot saved at " + file), save.stdout() + save.stderr());
+      Path restored = dir.resolve("restored.etcd");
+      assertEquals(0, Etcdctl.run(e, null, "snapshot", "restore", "--data-dir", restored.toString(),
+          file.toString()).exitCode());
+      try (RealEtcd etcd = RealEtcd.start("--data-dir=" + restored)) {
+        assertEquals("/app/x\n1\n", Etcdctl.run(etcd.endpoint(), null, "--user=alice:apw", "get", "/app/x").stdout());
+        assertTrue(Etcdctl.run(etcd.endpoint(), null, "--user=alice:apw", "put", "/app/x", "2").stderr()
+            .contains("etcdserver: permission denied"));
+        assertTrue(Etcdctl.run(etcd.endpoint(), null, "get", "/app/x").stderr()
+            .contains("etcdserver: user name is empty"), "auth is still enabled");
+        assertEquals("alice\nroot\n", Etcdctl.run(etcd.endpoint(), null, "--user=root:rootpw", "user", "list").stdout());
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
   @Test
   void largeBoltFilePassesEtcdsIntegrityCheckAndHash() throws Exception {
     Path file = Files.createTempFile("bolt", ".db");

@@ -75,8 +75,9 @@ class InJvmClusterTest {
       int leaders = 0;
       for (EtcdServer m : members) {
         String metrics = httpGet("http://127.0.0.1:" + m.clientPort() + "/metrics");
-        assertTrue(metrics.contains("\netcd_server_has_leader 1\n"), metrics);
-        leaders += metrics.contains("\netcd_server_is_leader 1\n") ? 1 : 0;
+        // The Prometheus client writes gauges as floats ("1.0"), client_golang as etcd does ("1").
+        assertTrue(metrics.matches("(?s).*\netcd_server_has_leader 1(\\.0)?\n.*"), metrics);
+        leaders += metrics.matches("(?s).*\netcd_server_is_leader 1(\\.0)?\n.*") ? 1 : 0;
         java.util.regex.Matcher fsyncs =
             java.util.regex.Pattern.compile("\netcd_disk_wal_fsync_duration_seconds_count (\\d+)\n").matcher(metrics);
         assertTrue(fsyncs.find(), metrics);

@@ -145,6 +145,25 @@ final class ProcessMember implements AutoCloseable {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
+  long pid() {
+    return process.pid();
+  }
+
+  /** Resident set size (VmRSS of /proc/PID/status), in bytes. */
+  long rssBytes() throws IOException {
+    return memoryStatus("VmRSS");
+  }
+
+  /** A size field of /proc/PID/status ({@code VmRSS}, {@code RssAnon}, {@code RssFile}), in bytes. */
+  long memoryStatus(String field) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IllegalStateException("no " + field + " for " + name);
+  }
+
   String endpoint() {
     return "http://127.0.0.1:" + clientPort;
   }

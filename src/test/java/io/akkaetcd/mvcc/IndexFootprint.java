@@ -79,6 +79,11 @@ public final class IndexFootprint {
     public void scan(byte[] from, byte[] to, BiConsumer<byte[], byte[]> visitor) {}
 
     @Override
+    public PointInTime openPointInTime() {
+      throw new UnsupportedOperationException("holds nothing to read");
+    }
+
+    @Override
     public void write(WriteBatch batch, boolean sync) {}
 
     @Override

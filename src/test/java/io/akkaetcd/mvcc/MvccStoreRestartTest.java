@@ -180,6 +180,11 @@ class MvccStoreRestartTest {
       }
 
       @Override
+      public PointInTime openPointInTime() {
+        return inner.openPointInTime();
+      }
+
+      @Override
       public void close() {}
     };
     MvccStore store = MvccStore.open(recording, LeaseHooks.NONE);

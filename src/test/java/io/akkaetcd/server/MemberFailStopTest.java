@@ -7,33 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.AskPattern;
+import akka.persistence.testkit.PersistenceTestKitPlugin;
+import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import com.google.protobuf.ByteString;
 import com.typesafe.config.ConfigFactory;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.PutRequest;
 import io.akkaetcd.api.PutResponse;
+import io.akkaetcd.cluster.SnapshotTransferSettings;
 import io.akkaetcd.metrics.Histogram;
 import io.akkaetcd.mvcc.Backend;
 import io.akkaetcd.mvcc.InMemoryBackend;
 import io.akkaetcd.mvcc.WriteBatch;
-import io.akkaetcd.raft.Bootstrap;
+import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.raft.Configuration;
-import io.akkaetcd.raft.MemoryRaftStorage;
 import io.akkaetcd.raft.RaftConfig;
-import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.server.watch.WatchSettings;
-import io.akkaetcd.storage.RaftWal;
 import io.akkaetcd.store.MemberDirectory;
 import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -43,27 +41,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A member whose store cannot write its backend, or whose WAL cannot be written, fail-stops (as etcd
- * exits on an apply or WAL error): the guardian calls its {@link FailStop} naming what failed, and
- * the write that hit the failure is never answered with success.
+ * A member whose store cannot write its backend, or whose WAL journal fails a write, fail-stops (as
+ * etcd exits on an apply or WAL error): the guardian calls its {@link FailStop} naming what failed,
+ * and the write that hit the failure is never answered with success. The journal is Akka's
+ * persistence testkit, which injects the failure.
  */
 class MemberFailStopTest {
   private static final long ID = 1;
 
-  private final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.load());
+  private final ActorTestKit testKit = ActorTestKit.create(
+      PersistenceTestKitPlugin.getInstance().config().withFallback(ConfigFactory.load()));
   private final FailingBackend backend = new FailingBackend();
-  private RaftWal wal;
-  private Path walDir;
 
   @AfterEach
-  void stop() throws IOException {
+  void stop() {
     testKit.shutdownTestKit();
-    if (wal != null) {
-      wal.close(); // closing twice is harmless
-    }
-    try (var files = Files.walk(walDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   /** An in-memory backend whose writes fail, once armed, as a disk that went away would. */
@@ -79,6 +71,11 @@ class MemberFailStopTest {
     @Override
     public void scan(byte[] from, byte[] to, BiConsumer<byte[], byte[]> visitor) {
       delegate.scan(from, to, visitor);
+    }
+
+    @Override
+    public PointInTime openPointInTime() {
+      return delegate.openPointInTime();
     }
 
     @Override
@@ -102,24 +99,19 @@ class MemberFailStopTest {
 
   private final CompletableFuture<String> failStopped = new CompletableFuture<>();
 
-  /** A single-member member under its guardian, over {@link #backend} and a real WAL; elected and serving. */
+  /** A brand-new single-member member under its guardian, over {@link #backend}; elected and serving. */
   private StoreClient startMember() throws Exception {
-    walDir = Files.createTempDirectory("akka-etcd-failstop");
-    wal = RaftWal.open(walDir);
     Configuration single = new Configuration(new TreeSet<>(java.util.List.of(ID)), new TreeSet<>());
-    Bootstrap bootstrap = Bootstrap.of(single);
-    wal.save(bootstrap.hardState(), bootstrap.entries(), null, true);
-    MemoryRaftStorage storage = MemoryRaftStorage.bootstrapped(single);
-    RaftNode node = new RaftNode(new RaftConfig(ID, 10, 1, true, true, 256, 256, 1L << 20), storage,
-        new SplittableRandom(1));
+    RaftActor.Start raftStart = new RaftActor.Start(new RaftConfig(ID, 10, 1, true, true, 256, 256, 1L << 20), single);
     MemberDirectory directory = new MemberDirectory();
     StoreState state = new StoreState(backend, null, 7, ID, directory);
     PendingRequests pending = new PendingRequests(ID, 1);
-    MemberGuardian.Parts parts = new MemberGuardian.Parts(state, pending, node, storage, wal, ID, Map.of(), directory,
-        Duration.ofMillis(10), 10_000, 100, Histogram.walFsync(),
+    MemberGuardian.Parts parts = new MemberGuardian.Parts(state, pending, raftStart, null, ID, Map.of(), directory,
+        Duration.ofMillis(10), 10_000, 100, Histogram.walFsync(new io.prometheus.metrics.model.registry.PrometheusRegistry()),
         new WatchSettings(Duration.ofMinutes(10), 1024, 2 << 20), Duration.ofSeconds(2), Duration.ofMillis(500),
         (what, cause) -> failStopped.complete(what + ": " + cause.getMessage()),
-        7, java.util.Set.of(ID), new io.akkaetcd.metrics.PeerMetrics(ID));
+        java.nio.file.Files.createTempDirectory("akka-etcd-failstop").resolve("kv"), new SnapshotTransferSettings(1 << 20, 4, Duration.ofSeconds(10), Duration.ofSeconds(60)),
+        7, java.util.Set.of(ID), new io.akkaetcd.metrics.PeerMetrics(new io.prometheus.metrics.model.registry.PrometheusRegistry(), ID));
     ActorRef<MemberGuardian.Command> guardian = testKit.spawn(MemberGuardian.create(parts), "member");
     MemberGuardian.Started started = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(guardian,
         MemberGuardian.GetStarted::new, Duration.ofSeconds(5), testKit.scheduler()).toCompletableFuture()
@@ -145,11 +137,11 @@ class MemberFailStopTest {
   @Test
   void aWalWriteFailureFailStopsTheMemberWithoutAnsweringTheWrite() throws Exception {
     StoreClient client = startMember();
-    // The WAL's LevelDB goes away under the idle Raft actor: its next write throws.
-    wal.close();
+    // The journal's next write fails, as a disk that went away would: the WAL actor stops.
+    PersistenceTestKit.create(Adapter.toClassic(testKit.system())).failNextPersisted();
     CompletableFuture<PutResponse> second = client.<PutResponse>propose(put("b")).toCompletableFuture();
     String what = failStopped.get(10, TimeUnit.SECONDS);
-    assertTrue(what.startsWith("the Raft actor (WAL)"), what);
+    assertTrue(what.startsWith("the WAL actor"), what);
     ExecutionException failure = assertThrows(ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS));
     assertEquals("etcdserver: request timed out", failure.getCause().getMessage());
   }

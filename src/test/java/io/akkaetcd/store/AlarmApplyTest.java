@@ -19,8 +19,11 @@ import io.akkaetcd.api.TxnRequest;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.errors.EtcdException;
 import io.akkaetcd.mvcc.InMemoryBackend;
+import io.akkaetcd.storage.LevelDbBackend;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Alarms as etcd's applier keeps them: raised and cleared by replicated requests, persisted with the
@@ -97,14 +100,16 @@ class AlarmApplyTest {
   }
 
   @Test
-  void alarmsSurviveAReopenAndTravelWithASnapshot() {
+  void alarmsSurviveAReopenAndTravelWithASnapshot(@TempDir Path dir) {
     alarm(AlarmAction.ACTIVATE, 9, AlarmType.NOSPACE);
     state = new StoreState(backend, null, 7, 9, new MemberDirectory());
     assertTrue(state.alarms().isActive(AlarmType.NOSPACE));
     assertNoSpace(put("b"));
 
-    StoreState follower = new StoreState(new InMemoryBackend(), null, 7, 10, new MemberDirectory());
-    follower.restore(state.dump());
-    assertEquals(List.of(member(9, AlarmType.NOSPACE)), follower.alarms().list());
+    try (LevelDbBackend followerBackend = LevelDbBackend.open(dir.resolve("kv"))) {
+      StoreState follower = new StoreState(followerBackend, null, 7, 10, new MemberDirectory());
+      follower.install(StagedCopy.stage(state.openPointInTime(), followerBackend.dir()));
+      assertEquals(List.of(member(9, AlarmType.NOSPACE)), follower.alarms().list());
+    }
   }
 }

@@ -46,6 +46,11 @@ class SchemaAtomicityTest {
     }
 
     @Override
+    public PointInTime openPointInTime() {
+      return delegate.openPointInTime();
+    }
+
+    @Override
     public void write(WriteBatch batch, boolean sync) {
       WriteBatch copy = new WriteBatch();
       batch.ops().forEach(op -> {
@@ -149,19 +154,23 @@ class SchemaAtomicityTest {
   }
 
   @Test
-  void aRestoredSnapshotKeepsThisMembersOwnId() {
+  void aRestoredSnapshotKeepsThisMembersOwnId(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     RecordingBackend leaderBackend = new RecordingBackend();
     MemberIdentity.storeAtBootstrap(leaderBackend, new MemberIdentity(1, 77));
     StoreState leader = new StoreState(leaderBackend, null, 77, 1, new MemberDirectory());
-    MemberIdentity.storeAtBootstrap(backend, new MemberIdentity(4, 0));
-    StoreState follower = new StoreState(backend, null, 0, 4, new MemberDirectory());
-    follower.restore(leader.dump());
-    MemberIdentity after = MemberIdentity.read(backend.delegate);
-    assertNotNull(after);
-    assertEquals(4, after.memberId());
-    assertEquals(77, after.clusterId(), "the snapshot teaches the cluster id");
-    assertEquals(77, follower.clusterId());
-    assertFalse(java.util.Arrays.equals(leaderBackend.get(Schema.META_MEMBER_ID), backend.get(Schema.META_MEMBER_ID)));
-    assertArrayEquals(MemberIdentity.encode(4), backend.get(Schema.META_MEMBER_ID));
+    try (io.akkaetcd.storage.LevelDbBackend followerBackend =
+        io.akkaetcd.storage.LevelDbBackend.open(dir.resolve("kv"))) {
+      MemberIdentity.storeAtBootstrap(followerBackend, new MemberIdentity(4, 0));
+      StoreState follower = new StoreState(followerBackend, null, 0, 4, new MemberDirectory());
+      follower.install(StagedCopy.stage(leader.openPointInTime(), followerBackend.dir()));
+      MemberIdentity after = MemberIdentity.read(followerBackend);
+      assertNotNull(after);
+      assertEquals(4, after.memberId());
+      assertEquals(77, after.clusterId(), "the snapshot teaches the cluster id");
+      assertEquals(77, follower.clusterId());
+      assertFalse(java.util.Arrays.equals(leaderBackend.get(Schema.META_MEMBER_ID),
+          followerBackend.get(Schema.META_MEMBER_ID)));
+      assertArrayEquals(MemberIdentity.encode(4), followerBackend.get(Schema.META_MEMBER_ID));
+    }
   }
 }

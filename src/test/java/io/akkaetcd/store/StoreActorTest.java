@@ -20,10 +20,14 @@ import io.akkaetcd.mvcc.LeaseHooks;
 import io.akkaetcd.mvcc.MvccStore;
 import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.ReadState;
+import io.akkaetcd.storage.LevelDbBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The store actor applying the committed log, stepped by hand. */
 class StoreActorTest {
@@ -110,20 +114,38 @@ class StoreActorTest {
   }
 
   @Test
-  void snapshotDumpRestoresAnotherStoreToTheSameState() {
+  void aStagedPointInTimeViewInstallsAnotherStoreAtTheSameState(@TempDir Path dir) {
     List<LogEntry> entries = new ArrayList<>();
     for (int i = 1; i <= 20; i++) {
       entries.add(putEntry(i, i, "key" + i, "v" + i));
     }
     kit.run(new StoreActor.ApplyCommitted(entries, List.of(), 2));
-    TestInbox<StoreActor.Dumped> dumped = TestInbox.create();
-    kit.run(new StoreActor.Dump(dumped.getRef()));
+    TestInbox<StoreActor.PointInTimeOpened> opened = TestInbox.create();
+    kit.run(new StoreActor.OpenPointInTime(opened.getRef()));
+    StoreActor.PointInTimeOpened view = opened.receiveMessage();
+    assertEquals(20, view.consistentIndex());
+    // Applied after the view opened: not part of it.
+    kit.run(new StoreActor.ApplyCommitted(List.of(putEntry(21, 21, "key7", "later")), List.of(), 2));
 
-    StoreState follower = new StoreState(new InMemoryBackend(), null, 7, 10, new MemberDirectory());
-    BehaviorTestKit<StoreActor.Command> followerKit = BehaviorTestKit.create(StoreActor.create(follower, pending));
-    followerKit.run(new StoreActor.Restore(dumped.receiveMessage().data()));
-    assertEquals(21, follower.applier().mvcc().currentRevision());
-    assertEquals(20, follower.applier().mvcc().consistentIndex());
-    assertEquals("v7", follower.applier().mvcc().range(get("key7")).getKvs(0).getValue().toStringUtf8());
+    try (LevelDbBackend followerBackend = LevelDbBackend.open(dir.resolve("kv"))) {
+      StoreState follower = new StoreState(followerBackend, null, 7, 10, new MemberDirectory());
+      BehaviorTestKit<StoreActor.Command> followerKit = BehaviorTestKit.create(StoreActor.create(follower, pending));
+      TestInbox<StoreActor.SnapshotInstalled> installed = TestInbox.create();
+      Path staged = StagedCopy.stage(view.view(), followerBackend.dir());
+      followerKit.run(new StoreActor.InstallSnapshot(staged, view.consistentIndex(), installed.getRef()));
+      assertEquals(new StoreActor.SnapshotInstalled(20, true), installed.receiveMessage());
+      assertEquals(21, follower.applier().mvcc().currentRevision());
+      assertEquals(20, follower.applier().mvcc().consistentIndex());
+      assertEquals("v7", follower.applier().mvcc().range(get("key7")).getKvs(0).getValue().toStringUtf8());
+
+      // A second copy of the same point is not newer than what the store holds: dropped, store untouched.
+      kit.run(new StoreActor.OpenPointInTime(opened.getRef()));
+      StoreActor.PointInTimeOpened again = opened.receiveMessage();
+      Path stale = StagedCopy.stage(again.view(), followerBackend.dir());
+      followerKit.run(new StoreActor.InstallSnapshot(stale, 20, installed.getRef()));
+      assertEquals(new StoreActor.SnapshotInstalled(20, false), installed.receiveMessage());
+      assertFalse(Files.exists(stale), "the stale staged copy is deleted");
+      assertEquals("v7", follower.applier().mvcc().range(get("key7")).getKvs(0).getValue().toStringUtf8());
+    }
   }
 }

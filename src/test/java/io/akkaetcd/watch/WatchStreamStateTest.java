@@ -111,9 +111,10 @@ class WatchStreamStateTest {
   void compactedWatchIsCanceledWithCompactRevision() {
     WatchStreamState state = new WatchStreamState();
     state.create(watch("a").setStartRevision(2).build(), REV);
-    WatchResponse r = state.cancelCompacted(0, 5, REV).orElseThrow();
+    WatchResponse r = state.cancelCompacted(0, 5).orElseThrow();
     assertTrue(r.getCanceled());
     assertEquals(5, r.getCompactRevision());
+    assertEquals(0, r.getHeader().getRevision(), "etcd's compacted response is at no revision");
     assertTrue(state.watch(0).isEmpty());
   }
 

@@ -3,6 +3,7 @@ package io.akkaetcd.server.concurrency;
 import akka.NotUsed;
 import akka.stream.javadsl.Source;
 import com.google.protobuf.ByteString;
+import io.akkaetcd.auth.Caller;
 import io.akkaetcd.api.CampaignRequest;
 import io.akkaetcd.api.CampaignResponse;
 import io.akkaetcd.api.Election;
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ElectionService implements Election {
   static final String NOT_LEADER = "election: not leader";
   static final String NO_LEADER = "election: no leader";
+  static final String MISSING_LEADER = "\"leader\" field must be provided";
 
   private final KvOps kv;
 
@@ -42,8 +44,8 @@ public final class ElectionService implements Election {
   }
 
   public static ElectionService create(io.akkaetcd.server.StoreClient store, io.akkaetcd.api.Watch watch,
-      akka.stream.Materializer materializer) {
-    return new ElectionService(new KvOps(store, watch, materializer));
+      akka.stream.Materializer materializer, io.akkaetcd.server.auth.AuthGate auth) {
+    return new ElectionService(new KvOps(store, watch, materializer, auth));
   }
 
   private static ByteString prefixOf(ByteString name) {
@@ -52,6 +54,20 @@ public final class ElectionService implements Election {
 
   @Override
   public CompletionStage<CampaignResponse> campaign(CampaignRequest in) {
+    return campaign(in, Caller.ANONYMOUS);
+  }
+
+  public CompletionStage<CampaignResponse> campaign(CampaignRequest in, Caller caller) {
+    KvOps kv;
+    try {
+      kv = this.kv.as(caller);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return campaign(in, kv);
+  }
+
+  private CompletionStage<CampaignResponse> campaign(CampaignRequest in, KvOps kv) {
     ByteString prefix = prefixOf(in.getName());
     ByteString key = prefix.concat(ByteString.copyFromUtf8(Long.toHexString(in.getLease())));
     TxnRequest txn = TxnRequest.newBuilder()
@@ -80,6 +96,23 @@ public final class ElectionService implements Election {
 
   @Override
   public CompletionStage<ProclaimResponse> proclaim(ProclaimRequest in) {
+    return proclaim(in, Caller.ANONYMOUS);
+  }
+
+  public CompletionStage<ProclaimResponse> proclaim(ProclaimRequest in, Caller caller) {
+    KvOps kv;
+    try {
+      kv = this.kv.as(caller);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return proclaim(in, kv);
+  }
+
+  private CompletionStage<ProclaimResponse> proclaim(ProclaimRequest in, KvOps kv) {
+    if (!in.hasLeader()) {
+      return CompletableFuture.failedFuture(missingLeader());
+    }
     LeaderKey l = in.getLeader();
     return proclaim(l.getKey(), l.getRev(), in.getValue(), l.getLease())
         .thenApply(header -> ProclaimResponse.newBuilder().setHeader(header).build());
@@ -101,6 +134,20 @@ public final class ElectionService implements Election {
 
   @Override
   public CompletionStage<LeaderResponse> leader(LeaderRequest in) {
+    return leader(in, Caller.ANONYMOUS);
+  }
+
+  public CompletionStage<LeaderResponse> leader(LeaderRequest in, Caller caller) {
+    KvOps kv;
+    try {
+      kv = this.kv.as(caller);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return leader(in, kv);
+  }
+
+  private CompletionStage<LeaderResponse> leader(LeaderRequest in, KvOps kv) {
     return kv.range(KvOps.firstCreated(prefixOf(in.getName()))).thenApply(r -> {
       if (r.getKvsCount() == 0) {
         throw Status.UNKNOWN.withDescription(NO_LEADER).asRuntimeException();
@@ -127,6 +174,11 @@ public final class ElectionService implements Election {
         .map(r -> LeaderResponse.newBuilder().setHeader(r.getHeader()).setKv(r.getKvs(0)).build());
   }
 
+  /** v3election's ErrMissingLeaderKey, which gRPC reports as UNKNOWN. */
+  private static RuntimeException missingLeader() {
+    return Status.UNKNOWN.withDescription(MISSING_LEADER).asRuntimeException();
+  }
+
   private static boolean changed(AtomicReference<KeyValue> last, RangeResponse r) {
     KeyValue now = r.getKvs(0);
     KeyValue before = last.getAndSet(now);
@@ -136,6 +188,23 @@ public final class ElectionService implements Election {
 
   @Override
   public CompletionStage<ResignResponse> resign(ResignRequest in) {
+    return resign(in, Caller.ANONYMOUS);
+  }
+
+  public CompletionStage<ResignResponse> resign(ResignRequest in, Caller caller) {
+    KvOps kv;
+    try {
+      kv = this.kv.as(caller);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return resign(in, kv);
+  }
+
+  private CompletionStage<ResignResponse> resign(ResignRequest in, KvOps kv) {
+    if (!in.hasLeader()) {
+      return CompletableFuture.failedFuture(missingLeader());
+    }
     LeaderKey l = in.getLeader();
     TxnRequest txn = TxnRequest.newBuilder()
         .addCompare(KvOps.createRevisionIs(l.getKey(), l.getRev()))

@@ -19,7 +19,10 @@ import io.akkaetcd.api.Watch;
 import io.akkaetcd.api.WatchCreateRequest;
 import io.akkaetcd.api.WatchRequest;
 import io.akkaetcd.api.WatchResponse;
+import io.akkaetcd.auth.AuthInfo;
+import io.akkaetcd.auth.Caller;
 import io.akkaetcd.server.StoreClient;
+import io.akkaetcd.server.auth.AuthGate;
 import io.akkaetcd.watch.KeyRange;
 import java.util.concurrent.CompletionStage;
 
@@ -32,24 +35,46 @@ final class KvOps {
   private final StoreClient store;
   private final Watch watch;
   private final Materializer materializer;
+  /** Null: no auth (tests of the recipes alone). */
+  private final AuthGate auth;
+  /** On whose behalf the steps run: etcd's v3lock and v3election pass the caller's token on. */
+  private final AuthInfo who;
 
-  KvOps(StoreClient store, Watch watch, Materializer materializer) {
+  KvOps(StoreClient store, Watch watch, Materializer materializer, AuthGate auth) {
+    this(store, watch, materializer, auth, AuthInfo.NONE);
+  }
+
+  private KvOps(StoreClient store, Watch watch, Materializer materializer, AuthGate auth, AuthInfo who) {
     this.store = store;
     this.watch = watch;
     this.materializer = materializer;
+    this.auth = auth;
+    this.who = who;
+  }
+
+  /** The same steps on behalf of the call's user; throws for a bad token. */
+  KvOps as(Caller caller) {
+    return auth == null ? this : new KvOps(store, watch, materializer, auth, auth.identify(caller));
   }
 
   CompletionStage<TxnResponse> txn(TxnRequest txn) {
-    return store.propose(InternalRaftRequest.newBuilder().setTxn(txn).build());
+    return store.propose(InternalRaftRequest.newBuilder().setTxn(txn).build(), who);
   }
 
   CompletionStage<RangeResponse> range(RangeRequest range) {
+    if (auth != null) {
+      try {
+        auth.view().checkRead(who, range.getKey(), range.getRangeEnd());
+      } catch (RuntimeException e) {
+        return java.util.concurrent.CompletableFuture.failedFuture(e);
+      }
+    }
     return store.range(range);
   }
 
   CompletionStage<io.akkaetcd.api.DeleteRangeResponse> delete(ByteString key) {
     return store.propose(InternalRaftRequest.newBuilder()
-        .setDeleteRange(DeleteRangeRequest.newBuilder().setKey(key)).build());
+        .setDeleteRange(DeleteRangeRequest.newBuilder().setKey(key)).build(), who);
   }
 
   /** clientv3's WithFirstCreate on a prefix: the oldest live key under it. */

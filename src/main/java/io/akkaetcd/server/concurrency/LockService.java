@@ -1,6 +1,7 @@
 package io.akkaetcd.server.concurrency;
 
 import com.google.protobuf.ByteString;
+import io.akkaetcd.auth.Caller;
 import io.akkaetcd.api.Lock;
 import io.akkaetcd.api.LockRequest;
 import io.akkaetcd.api.LockResponse;
@@ -27,12 +28,26 @@ public final class LockService implements Lock {
   }
 
   public static LockService create(io.akkaetcd.server.StoreClient store, io.akkaetcd.api.Watch watch,
-      akka.stream.Materializer materializer) {
-    return new LockService(new KvOps(store, watch, materializer));
+      akka.stream.Materializer materializer, io.akkaetcd.server.auth.AuthGate auth) {
+    return new LockService(new KvOps(store, watch, materializer, auth));
   }
 
   @Override
   public CompletionStage<LockResponse> lock(LockRequest in) {
+    return lock(in, Caller.ANONYMOUS);
+  }
+
+  public CompletionStage<LockResponse> lock(LockRequest in, Caller caller) {
+    KvOps kv;
+    try {
+      kv = this.kv.as(caller);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return lock(in, kv);
+  }
+
+  private CompletionStage<LockResponse> lock(LockRequest in, KvOps kv) {
     ByteString prefix = in.getName().concat(ByteString.copyFromUtf8("/"));
     ByteString myKey = prefix.concat(ByteString.copyFromUtf8(Long.toHexString(in.getLease())));
     RangeRequest mine = RangeRequest.newBuilder().setKey(myKey).build();
@@ -62,6 +77,20 @@ public final class LockService implements Lock {
 
   @Override
   public CompletionStage<UnlockResponse> unlock(UnlockRequest in) {
+    return unlock(in, Caller.ANONYMOUS);
+  }
+
+  public CompletionStage<UnlockResponse> unlock(UnlockRequest in, Caller caller) {
+    KvOps kv;
+    try {
+      kv = this.kv.as(caller);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return unlock(in, kv);
+  }
+
+  private CompletionStage<UnlockResponse> unlock(UnlockRequest in, KvOps kv) {
     return kv.delete(in.getKey()).thenApply(r -> UnlockResponse.newBuilder().setHeader(r.getHeader()).build());
   }
 }

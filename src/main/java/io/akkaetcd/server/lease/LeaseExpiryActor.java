@@ -7,6 +7,7 @@ import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.LeaseRevokeRequest;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.raft.Role;
+import io.akkaetcd.auth.AuthInfo;
 import io.akkaetcd.server.StoreClient;
 import io.akkaetcd.store.StoreActor;
 import java.time.Duration;
@@ -41,6 +42,15 @@ public final class LeaseExpiryActor {
 
   public static Behavior<Command> create(ActorRef<RaftActor.Command> raft, ActorRef<StoreActor.Command> store,
       StoreClient proposals, Duration every) {
+    return create(raft, store, proposals, every, () -> AuthInfo.NONE);
+  }
+
+  /**
+   * @param asRoot on whose behalf revokes are proposed: with auth on, etcd's lessor revokes as root
+   *     (its WithRoot), since a revoke needs write permission on every key of the lease
+   */
+  public static Behavior<Command> create(ActorRef<RaftActor.Command> raft, ActorRef<StoreActor.Command> store,
+      StoreClient proposals, Duration every, java.util.function.Supplier<AuthInfo> asRoot) {
     Duration askTimeout = every.multipliedBy(4);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, every, every);
@@ -66,16 +76,16 @@ public final class LeaseExpiryActor {
           })
           .onMessage(ExpiredFound.class, found -> {
             busy[0] = false;
-            found.leaseIds().forEach(id -> revoke(proposals, id));
+            found.leaseIds().forEach(id -> revoke(proposals, id, asRoot.get()));
             return Behaviors.same();
           })
           .build();
     }));
   }
 
-  private static void revoke(StoreClient proposals, long id) {
+  private static void revoke(StoreClient proposals, long id, AuthInfo asRoot) {
     proposals.propose(InternalRaftRequest.newBuilder()
-            .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(id)).build())
+            .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(id)).build(), asRoot)
         .whenComplete((ok, failure) -> {
           if (failure != null) {
             log.debug("revoking expired lease {} failed: {}", Long.toHexString(id), failure.getMessage());

@@ -20,6 +20,10 @@ import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.server.SpaceQuota;
 import io.akkaetcd.server.StoreClient;
+import com.google.protobuf.ByteString;
+import io.akkaetcd.auth.AuthInfo;
+import io.akkaetcd.auth.Caller;
+import io.akkaetcd.server.auth.AuthGate;
 import io.akkaetcd.store.Quota;
 import io.akkaetcd.store.StoreActor;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +39,10 @@ public final class LeaseService implements Lease {
   private final ActorRef<RaftActor.Command> raft;
   private final SpaceQuota quota;
 
-  public LeaseService(StoreClient store, ActorRef<RaftActor.Command> raft, SpaceQuota quota) {
+  private final AuthGate auth;
+
+  public LeaseService(StoreClient store, ActorRef<RaftActor.Command> raft, SpaceQuota quota, AuthGate auth) {
+    this.auth = auth;
     this.store = store;
     this.raft = raft;
     this.quota = quota;
@@ -43,27 +50,53 @@ public final class LeaseService implements Lease {
 
   @Override
   public CompletionStage<LeaseGrantResponse> leaseGrant(LeaseGrantRequest in) {
-    return quota.guard(Quota.leaseCost(), () -> checkedGrant(in));
+    return leaseGrant(in, Caller.ANONYMOUS);
   }
 
-  private CompletionStage<LeaseGrantResponse> checkedGrant(LeaseGrantRequest in) {
+  /** etcd checks no permission for a grant; the caller's token must still be valid. */
+  public CompletionStage<LeaseGrantResponse> leaseGrant(LeaseGrantRequest in, Caller caller) {
+    AuthInfo who = auth.identify(caller);
+    return quota.guard(Quota.leaseCost(), () -> checkedGrant(in, who));
+  }
+
+  private CompletionStage<LeaseGrantResponse> checkedGrant(LeaseGrantRequest in, AuthInfo who) {
     if (in.getTTL() > Lessor.MAX_LEASE_TTL_SECONDS) {
       return CompletableFuture.failedFuture(EtcdError.LEASE_TTL_TOO_LARGE.exception());
     }
     if (in.getID() != 0) {
-      return grant(in);
+      return grant(in, who);
     }
     return store.<Long>ask(StoreActor.NewLeaseId::new)
-        .thenCompose(picked -> grant(in.toBuilder().setID(picked).build()));
+        .thenCompose(picked -> grant(in.toBuilder().setID(picked).build(), who));
   }
 
-  private CompletionStage<LeaseGrantResponse> grant(LeaseGrantRequest request) {
-    return store.propose(InternalRaftRequest.newBuilder().setLeaseGrant(request).build());
+  private CompletionStage<LeaseGrantResponse> grant(LeaseGrantRequest request, AuthInfo who) {
+    return store.propose(InternalRaftRequest.newBuilder().setLeaseGrant(request).build(), who);
   }
 
   @Override
   public CompletionStage<LeaseRevokeResponse> leaseRevoke(LeaseRevokeRequest in) {
-    return store.propose(InternalRaftRequest.newBuilder().setLeaseRevoke(in).build());
+    return leaseRevoke(in, Caller.ANONYMOUS);
+  }
+
+  /** Checked as it applies: write permission on every key attached to the lease (etcd's checkLeasePuts). */
+  public CompletionStage<LeaseRevokeResponse> leaseRevoke(LeaseRevokeRequest in, Caller caller) {
+    return store.propose(InternalRaftRequest.newBuilder().setLeaseRevoke(in).build(), auth.identify(caller));
+  }
+
+  /**
+   * etcd 3.5's checkLeaseTimeToLive: with auth on, the caller needs read permission on every key
+   * attached to the lease, whether or not it asks for them.
+   */
+  public CompletionStage<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest in, Caller caller) {
+    if (!auth.view().enabled()) {
+      return leaseTimeToLive(in);
+    }
+    AuthInfo who = auth.identify(caller);
+    return leaseTimeToLive(in.toBuilder().setKeys(true).build()).thenApply(r -> {
+      r.getKeysList().forEach(k -> auth.view().checkRead(who, k, ByteString.EMPTY));
+      return in.getKeys() ? r : r.toBuilder().clearKeys().build();
+    });
   }
 
   @Override

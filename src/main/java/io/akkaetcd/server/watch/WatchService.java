@@ -9,7 +9,14 @@ import akka.stream.BoundedSourceQueue;
 import akka.stream.Materializer;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
+import akka.grpc.javadsl.Metadata;
+import com.google.protobuf.ByteString;
 import io.akkaetcd.api.Watch;
+import io.akkaetcd.api.WatchPowerApi;
+import io.akkaetcd.auth.Caller;
+import io.akkaetcd.errors.EtcdError;
+import io.akkaetcd.errors.EtcdException;
+import io.akkaetcd.server.auth.AuthGate;
 import io.akkaetcd.api.WatchRequest;
 import io.akkaetcd.api.WatchResponse;
 import io.grpc.Status;
@@ -22,7 +29,7 @@ import java.util.concurrent.CompletionStage;
  * away the response source is cancelled and the stream actor stops with all its watchers. A client that
  * only half-closes keeps its watches, as etcd keeps them.
  */
-public final class WatchService implements Watch {
+public final class WatchService implements Watch, WatchPowerApi {
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;
@@ -30,19 +37,51 @@ public final class WatchService implements Watch {
   private final ActorRef<WatchStreams.Command> streams;
   private final int queueCapacity;
 
-  public WatchService(ActorSystem<?> system, ActorRef<WatchStreams.Command> streams, WatchSettings settings) {
+  private final AuthGate auth;
+
+  /** {@code auth} null: every watch is allowed (tests of the watch path alone). */
+  public WatchService(ActorSystem<?> system, ActorRef<WatchStreams.Command> streams, WatchSettings settings,
+      AuthGate auth) {
+    this.auth = auth;
     this.system = system;
     this.materializer = Materializer.matFromSystem(system);
     this.streams = streams;
     this.queueCapacity = new WatchContext(null, settings).queueCapacity();
   }
 
+  /** A client's stream: each create is checked for read permission on its range as it arrives, as etcd does. */
+  @Override
+  public Source<WatchResponse, NotUsed> watch(Source<WatchRequest, NotUsed> in, Metadata metadata) {
+    if (auth == null) {
+      return watch(in);
+    }
+    Caller caller = new Caller(metadata.getText("token").orElse(null), null);
+    return watch(in, create -> {
+      try {
+        ByteString key = create.getKey().isEmpty() ? ByteString.copyFrom(new byte[] {0}) : create.getKey();
+        auth.view().checkRead(auth.identify(caller), key, create.getRangeEnd());
+        return null;
+      } catch (EtcdException e) {
+        // etcd's recvLoop: these three keep their text, anything else reads "permission denied".
+        return switch (e.error()) {
+          case INVALID_AUTH_TOKEN, AUTH_OLD_REVISION, USER_EMPTY -> e.error().message;
+          default -> EtcdError.PERMISSION_DENIED.message;
+        };
+      }
+    });
+  }
+
+  /** The member's own watches (Lock, Election): no credentials to check. */
   @Override
   public Source<WatchResponse, NotUsed> watch(Source<WatchRequest, NotUsed> in) {
+    return watch(in, WatchStreamActor.Admission.ALL);
+  }
+
+  private Source<WatchResponse, NotUsed> watch(Source<WatchRequest, NotUsed> in, WatchStreamActor.Admission admission) {
     Pair<BoundedSourceQueue<WatchResponse>, Source<WatchResponse, NotUsed>> out =
         Source.<WatchResponse>queue(queueCapacity).preMaterialize(materializer);
     CompletionStage<ActorRef<WatchStreamActor.Command>> stream = AskPattern.ask(streams,
-        replyTo -> new WatchStreams.Open(out.first(), replyTo), OPEN_TIMEOUT, system.scheduler());
+        replyTo -> new WatchStreams.Open(out.first(), admission, replyTo), OPEN_TIMEOUT, system.scheduler());
     stream.whenComplete((ref, failure) -> {
       if (failure != null) {
         out.first().fail(Status.UNAVAILABLE.withDescription("etcdserver: cannot open a watch stream")

@@ -42,13 +42,31 @@ public final class WatchStreamActor extends AbstractBehavior<WatchStreamActor.Co
   private final WatchStreamState state;
   private final Map<Long, ActorRef<WatcherActor.Command>> watchers = new HashMap<>();
 
+  /**
+   * Decides whether a watch may be created: null to allow it, or the cancel reason etcd sends (its
+   * permission check on the watched range, made as each create arrives).
+   */
+  public interface Admission {
+    String refusal(io.akkaetcd.api.WatchCreateRequest create);
+
+    Admission ALL = create -> null;
+  }
+
+  private final Admission admission;
+
   public static Behavior<Command> create(BoundedSourceQueue<WatchResponse> queue, WatchContext context) {
-    return Behaviors.setup(ctx -> new WatchStreamActor(ctx, queue, context));
+    return create(queue, context, Admission.ALL);
+  }
+
+  public static Behavior<Command> create(BoundedSourceQueue<WatchResponse> queue, WatchContext context,
+      Admission admission) {
+    return Behaviors.setup(ctx -> new WatchStreamActor(ctx, queue, context, admission));
   }
 
   private WatchStreamActor(ActorContext<Command> ctx, BoundedSourceQueue<WatchResponse> queue,
-      WatchContext context) {
+      WatchContext context, Admission admission) {
     super(ctx);
+    this.admission = admission;
     this.queue = queue;
     this.context = context;
     this.state = new WatchStreamState(context.settings().maxResponseBytes());
@@ -75,6 +93,11 @@ public final class WatchStreamActor extends AbstractBehavior<WatchStreamActor.Co
     long current = at.revision();
     switch (request.getRequestUnionCase()) {
       case CREATE_REQUEST -> {
+        String refused = admission.refusal(request.getCreateRequest());
+        if (refused != null) {
+          WatchContext.offerControl(queue, WatchStreamState.refusal(current, refused), at.header());
+          return this;
+        }
         WatchStreamState.CreateOutcome outcome = state.create(request.getCreateRequest(), current);
         WatchContext.offerControl(queue, outcome.response(), at.header());
         if (outcome instanceof WatchStreamState.Created created) {
@@ -107,7 +130,7 @@ public final class WatchStreamActor extends AbstractBehavior<WatchStreamActor.Co
       return this;
     }
     watchers.remove(c.watchId());
-    state.cancelCompacted(c.watchId(), c.compactRevision(), c.revision())
+    state.cancelCompacted(c.watchId(), c.compactRevision())
         .ifPresent(response -> WatchContext.offerControl(queue, response, c.header()));
     return this;
   }

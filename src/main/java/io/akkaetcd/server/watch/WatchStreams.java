@@ -19,9 +19,16 @@ import java.util.Map;
 public final class WatchStreams {
   public sealed interface Command {}
 
-  /** Start a stream that answers through {@code queue}; the reply is the stream actor. */
-  public record Open(BoundedSourceQueue<WatchResponse> queue, ActorRef<ActorRef<WatchStreamActor.Command>> replyTo)
-      implements Command {}
+  /**
+   * Start a stream that answers through {@code queue}, its creates decided by {@code admission} (the
+   * caller's permissions); the reply is the stream actor.
+   */
+  public record Open(BoundedSourceQueue<WatchResponse> queue, WatchStreamActor.Admission admission,
+      ActorRef<ActorRef<WatchStreamActor.Command>> replyTo) implements Command {
+    public Open(BoundedSourceQueue<WatchResponse> queue, ActorRef<ActorRef<WatchStreamActor.Command>> replyTo) {
+      this(queue, WatchStreamActor.Admission.ALL, replyTo);
+    }
+  }
 
   private WatchStreams() {}
 
@@ -32,7 +39,7 @@ public final class WatchStreams {
       return Behaviors.receive(Command.class)
           .onMessage(Open.class, open -> {
             ActorRef<WatchStreamActor.Command> stream =
-                ctx.spawn(WatchStreamActor.create(open.queue(), context), "watch-stream-" + ++opened[0]);
+                ctx.spawn(WatchStreamActor.create(open.queue(), context, open.admission()), "watch-stream-" + ++opened[0]);
             ctx.watch(stream);
             queues.put(stream.unsafeUpcast(), open.queue());
             open.replyTo().tell(stream);

@@ -32,7 +32,7 @@ class LeaseExpiryActorTest {
 
   private static RaftActor.RaftView view(Role role) {
     return new RaftActor.RaftView(new RaftStatus(1, 2, 1, 5, 5, 5, role == Role.LEADER ? 1 : 2, role,
-        Configuration.EMPTY, Map.of(), 0), 5);
+        Configuration.EMPTY, Map.of(), 0), 5, 1);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.akkaetcd.storage;
+package io.akkaetcd.wal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.akkaetcd.raftlog.proto.EntryProto;
@@ -11,22 +11,17 @@ import io.akkaetcd.raft.LogEntry;
 import io.akkaetcd.raft.MemoryRaftStorage;
 import io.akkaetcd.raft.Snapshot;
 import io.akkaetcd.raftlog.RaftLogCodec;
+import io.akkaetcd.storage.LevelDbBackend;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A member's Raft write-ahead log in its own LevelDB database (member/wal): the hard state, the snapshot
- * metadata (the data itself is the MVCC backend) and the entries after it, keyed by index. A save is one
- * atomic, synced LevelDB write, so a crash leaves either all of a Ready or none of it.
- *
- * <p>Why not Akka Persistence's journal: a Raft log must overwrite a conflicting tail and drop a prefix
- * at compaction; the journal only appends, and its typed API deletes events only together with
- * count-based snapshots of the whole state, which would mean a second in-memory copy of the log and
- * rewriting it wholesale at every snapshot.
+ * The Raft log as the member wrote it before the WAL actor (storage.RaftWal at 96e2e0c, unchanged but for its
+ * name and the codec's move to raftlog.RaftLogCodec): tests write old-layout data dirs with it to check their migration.
  */
-public final class RaftWal implements AutoCloseable {
+final class OldRaftWal implements AutoCloseable {
   private static final byte ENTRY = 'e';
   private static final byte[] HARD_STATE = {'h'};
   private static final byte[] SNAPSHOT = {'s'};
@@ -35,12 +30,12 @@ public final class RaftWal implements AutoCloseable {
   private long firstIndex = 1;
   private long lastIndex;
 
-  private RaftWal(LevelDbBackend db) {
+  private OldRaftWal(LevelDbBackend db) {
     this.db = db;
   }
 
-  public static RaftWal open(Path dir) {
-    return new RaftWal(LevelDbBackend.open(dir));
+  static OldRaftWal open(Path dir) {
+    return new OldRaftWal(LevelDbBackend.open(dir));
   }
 
   /** True if nothing was ever saved: a brand-new member. */

@@ -1,0 +1,81 @@
+package io.akkaetcd.grpc;
+
+import akka.stream.javadsl.Source;
+import com.google.protobuf.Descriptors;
+import io.akkaetcd.metrics.GrpcServerMetrics;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Wraps a service implementation so that each of its streaming RPCs counts in grpc_server_started_total
+ * and grpc_server_handled_total as go-grpc-prometheus counts them: "OK" when the server ends the stream,
+ * the failure's code when it fails, "Canceled" when the client goes away first (a watch stream ends so).
+ * Unary calls are counted by {@link UnaryGrpcHandler} and pass through unchanged.
+ */
+public final class StreamMetricsProxy {
+  private StreamMetricsProxy() {}
+
+  public static <T> T instrument(Class<T> serviceInterface, T implementation, GrpcServerMetrics metrics) {
+    return instrument(serviceInterface, serviceInterface, implementation, metrics);
+  }
+
+  /**
+   * The same for an interface that carries no descriptor of its own (a power-API one, whose methods also
+   * take the request's metadata): {@code describedBy} is the plain generated interface of the service.
+   */
+  public static <T> T instrument(Class<T> serviceInterface, Class<?> describedBy, T implementation,
+      GrpcServerMetrics metrics) {
+    Map<String, String> streaming = new HashMap<>();
+    for (Descriptors.MethodDescriptor rpc : ServiceReflection.describe(describedBy).getMethods()) {
+      if (rpc.isServerStreaming()) {
+        // by name: a power-API interface's methods take the request metadata as a second argument
+        streaming.put(Character.toLowerCase(rpc.getName().charAt(0)) + rpc.getName().substring(1),
+            ServiceReflection.fullMethodName(rpc) + (rpc.isClientStreaming() ? "|bidi_stream" : "|server_stream"));
+      }
+    }
+    Object proxy = Proxy.newProxyInstance(serviceInterface.getClassLoader(), new Class<?>[] {serviceInterface},
+        (self, method, args) -> {
+          Object result = invoke(implementation, method, args);
+          String rpc = streaming.get(method.getName());
+          if (rpc == null || !(result instanceof Source<?, ?> source)) {
+            return result;
+          }
+          int bar = rpc.indexOf('|');
+          return counted(source, metrics.start(rpc.substring(bar + 1), rpc.substring(0, bar)));
+        });
+    return serviceInterface.cast(proxy);
+  }
+
+  private static <O, M> Source<O, M> counted(Source<O, M> source, GrpcServerMetrics.Call call) {
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    AtomicBoolean completed = new AtomicBoolean();
+    return source
+        .mapError(new akka.japi.pf.PFBuilder<Throwable, Throwable>().matchAny(t -> {
+          failed.set(t);
+          return t;
+        }).build())
+        .concat(Source.lazySource(() -> {
+          completed.set(true);
+          return Source.<O>empty();
+        }))
+        .watchTermination((mat, done) -> {
+          done.whenComplete((ok, failure) -> call.handled(failed.get() != null
+              ? GrpcStatus.fromThrowable(failed.get()).code()
+              : completed.get() ? 0 : io.grpc.Status.Code.CANCELLED.value()));
+          return mat;
+        });
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.akkaetcd.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * go-grpc-prometheus's server series, which etcd registers: {@code grpc_server_started_total},
+ * {@code grpc_server_handled_total} (by code name, "OK", "Canceled", ...), and, with
+ * {@code --metrics extensive} only as etcd does, {@code grpc_server_handling_seconds}.
+ */
+public final class GrpcServerMetrics {
+  /** grpc-go's names of the status codes, by number. */
+  private static final String[] CODE_NAMES = {"OK", "Canceled", "Unknown", "InvalidArgument",
+      "DeadlineExceeded", "NotFound", "AlreadyExists", "PermissionDenied", "ResourceExhausted",
+      "FailedPrecondition", "Aborted", "OutOfRange", "Unimplemented", "Internal", "Unavailable", "DataLoss",
+      "Unauthenticated"};
+
+  private final Counter started;
+  private final Counter handled;
+  private final Histogram handlingSeconds;
+
+  GrpcServerMetrics(PrometheusRegistry registry, boolean extensive) {
+    started = Counter.builder().name("grpc_server_started_total")
+        .help("Total number of RPCs started on the server.")
+        .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry);
+    handled = Counter.builder().name("grpc_server_handled_total")
+        .help("Total number of RPCs completed on the server, regardless of success or failure.")
+        .labelNames("grpc_type", "grpc_service", "grpc_method", "grpc_code").register(registry);
+    // go-grpc-prometheus's DefBuckets: prometheus.DefBuckets
+    handlingSeconds = extensive ? Histogram.builder().name("grpc_server_handling_seconds")
+        .help("Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.")
+        .classicOnly()
+        .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+        .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry) : null;
+  }
+
+  /** An RPC of {@code type} ("unary", "server_stream", "bidi_stream") on "package.Service/Method" began. */
+  public Call start(String type, String fullMethod) {
+    int slash = fullMethod.indexOf('/');
+    String service = fullMethod.substring(0, slash);
+    String method = fullMethod.substring(slash + 1);
+    started.labelValues(type, service, method).inc();
+    return new Call(type, service, method, System.nanoTime());
+  }
+
+  /** One RPC in progress; {@link #handled} records how it ended. */
+  public final class Call {
+    private final String type;
+    private final String service;
+    private final String method;
+    private final long startNanos;
+
+    private Call(String type, String service, String method, long startNanos) {
+      this.type = type;
+      this.service = service;
+      this.method = method;
+      this.startNanos = startNanos;
+    }
+
+    public void handled(int grpcCode) {
+      String code = grpcCode >= 0 && grpcCode < CODE_NAMES.length ? CODE_NAMES[grpcCode] : "Unknown";
+      handled.labelValues(type, service, method, code).inc();
+      if (handlingSeconds != null) {
+        handlingSeconds.labelValues(type, service, method).observe((System.nanoTime() - startNanos) / 1e9);
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.akkaetcd.server.auth;
+
+import io.akkaetcd.auth.AuthInfo;
+import io.akkaetcd.auth.AuthView;
+import io.akkaetcd.auth.Caller;
+import io.akkaetcd.auth.TokenProvider;
+import io.akkaetcd.errors.EtcdError;
+import java.util.function.Supplier;
+
+/**
+ * Who a call is from, as etcd's AuthInfoFromCtx decides it: the {@code token} metadata if present
+ * (an unknown, expired or forged token is "invalid auth token", whether or not auth is on); otherwise,
+ * with {@code --client-cert-auth}, the verified client certificate's Common Name; otherwise nobody.
+ * The checks themselves are the current {@link AuthView}'s.
+ */
+public final class AuthGate {
+  private final Supplier<AuthView> view;
+  private final TokenProvider tokens;
+  private final boolean clientCertAuth;
+
+  public AuthGate(Supplier<AuthView> view, TokenProvider tokens, boolean clientCertAuth) {
+    this.view = view;
+    this.tokens = tokens;
+    this.clientCertAuth = clientCertAuth;
+  }
+
+  public AuthView view() {
+    return view.get();
+  }
+
+  public TokenProvider tokens() {
+    return tokens;
+  }
+
+  /** The caller's identity, {@link AuthInfo#NONE} when it has none; throws for a bad token. */
+  public AuthInfo identify(Caller caller) {
+    if (caller.token() != null) {
+      AuthInfo info = tokens.info(caller.token(), view.get().revision());
+      if (info == null) {
+        throw EtcdError.INVALID_AUTH_TOKEN.exception();
+      }
+      return info;
+    }
+    if (clientCertAuth && caller.certificateCommonName() != null) {
+      return new AuthInfo(caller.certificateCommonName(), view.get().revision());
+    }
+    return AuthInfo.NONE;
+  }
+
+  /** etcd's IsAdminPermitted for calls checked at the API layer (Maintenance, Cluster changes). */
+  public void checkAdmin(Caller caller) {
+    AuthView now = view.get();
+    if (!now.enabled()) {
+      return;
+    }
+    now.checkAdmin(identify(caller));
+  }
+
+  /**
+   * etcd's doSerialize for reads served without the log: check, read, then refuse the answer if the
+   * auth store changed meanwhile (the read may have used permissions already revoked).
+   */
+  public void checkStillCurrent(AuthInfo who) {
+    if (who.revision() != 0 && who.revision() != view.get().revision()) {
+      throw EtcdError.AUTH_OLD_REVISION.exception();
+    }
+  }
+}
