@@ -12,6 +12,7 @@ import io.akkaetcd.server.EtcdServer;
 import io.akkaetcd.server.FailStop;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +75,10 @@ public final class Main {
       System.err.println(e.getMessage());
       System.exit(e.exitCode());
       return;
+    } catch (Exception e) {
+      log.error("the member could not start (see the errors above): {}", e.toString());
+      System.exit(1);
+      return;
     }
     server.ready().thenRun(() -> {
       try {
@@ -85,7 +90,16 @@ public final class Main {
       }
     });
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean signalled = new AtomicBoolean();
+    // Akka stops the actor system of a node the cluster refused (another cluster's token): fail-stop.
+    server.terminated().thenRun(() -> {
+      if (!signalled.get()) {
+        log.error("the member's actor system stopped (see the error above); exiting");
+        System.exit(1);
+      }
+    });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      signalled.set(true);
       log.info("received signal; shutting down");
       try {
         server.close();

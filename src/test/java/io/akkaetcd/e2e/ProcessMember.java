@@ -21,6 +21,7 @@ final class ProcessMember implements AutoCloseable {
   private Process process;
   private final StringBuffer output = new StringBuffer();
   private final List<String> extraFlags = new ArrayList<>();
+  private List<String> commandPrefix = List.of();
   private Path launcher = Path.of("bin/etcd").toAbsolutePath();
   private Map<String, String> environment;
   private final Map<String, String> extraEnvironment = new java.util.HashMap<>();
@@ -41,6 +42,12 @@ final class ProcessMember implements AutoCloseable {
   /** More etcd flags for every later start. */
   ProcessMember withFlags(String... flags) {
     extraFlags.addAll(List.of(flags));
+    return this;
+  }
+
+  /** A command prefix the launcher runs under, e.g. {@code ip netns exec NS}. */
+  ProcessMember withCommandPrefix(List<String> prefix) {
+    commandPrefix = List.copyOf(prefix);
     return this;
   }
 
@@ -72,7 +79,8 @@ final class ProcessMember implements AutoCloseable {
   void launch() throws Exception {
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = new ArrayList<>(List.of(launcher.toString(),
+    List<String> command = new ArrayList<>(commandPrefix);
+    command.addAll(List.of(launcher.toString(),
         "--name", name, "--data-dir", dataDir.toString(),
         "--listen-client-urls", client, "--advertise-client-urls", client,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
@@ -122,6 +130,20 @@ final class ProcessMember implements AutoCloseable {
 
   private void signal(String sig) throws Exception {
     new ProcessBuilder("kill", sig, Long.toString(process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** The same process (no restart) still runs. */
+  boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Waits for the process to end by itself; its exit code, or null if it still runs. */
+  Integer awaitExit(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+  }
+
+  int peerPort() {
+    return peerPort;
   }
 
   String name() {
