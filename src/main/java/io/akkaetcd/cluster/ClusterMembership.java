@@ -1,6 +1,7 @@
 package io.akkaetcd.cluster;
 
 import akka.actor.Address;
+import akka.actor.AddressFromURIString;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -8,6 +9,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.ClusterEvent;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Down;
+import akka.cluster.typed.JoinSeedNodes;
 import akka.cluster.typed.Subscribe;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -42,6 +44,9 @@ public final class ClusterMembership {
 
   private ClusterMembership() {}
 
+  /** Where {@link #settings} keeps the seed nodes; Akka's own seed-nodes stay empty (see {@link #create}). */
+  static final String SEED_NODES_KEY = "akka-etcd.cluster.seed-nodes";
+
   /**
    * The Akka Cluster settings that depend on the flags: every --initial-cluster peer as a seed node, in
    * one order on every member (so all agree which one may found the cluster); a member joining an
@@ -54,7 +59,7 @@ public final class ClusterMembership {
         .sorted().toList();
     return ConfigFactory.parseMap(Map.of(
         "akka.actor.provider", "cluster",
-        "akka.cluster.seed-nodes", seeds,
+        SEED_NODES_KEY, seeds,
         ClusterTokenCheck.CLUSTER_ID_KEY,
         wireClusterId == PeerAuthentication.UNKNOWN_CLUSTER ? "" : Long.toHexString(wireClusterId)));
   }
@@ -70,7 +75,10 @@ public final class ClusterMembership {
       raft.tell(new RaftActor.WatchConfiguration(
           ctx.messageAdapter(RaftActor.ConfigurationChanged.class, c -> new RaftConfigurationChanged(c.configuration()))));
       Address self = cluster.selfMember().address();
+      List<Address> seeds = ctx.getSystem().settings().config().getStringList(SEED_NODES_KEY).stream()
+          .map(AddressFromURIString::parse).toList();
       Configuration[] raftConfiguration = {Configuration.EMPTY};
+      boolean[] joined = {false};
       return Behaviors.receive(Command.class)
           .onMessage(MembershipChanged.class, m -> {
             onMembership(ctx, peers, metrics, self, m.event());
@@ -81,6 +89,15 @@ public final class ClusterMembership {
             return Behaviors.same();
           })
           .onMessage(RaftConfigurationChanged.class, c -> {
+            // The Raft actor answers its first configuration once its log is recovered: only then does
+            // this member ask to join, so a node the join check refuses has had its Raft running (and
+            // whatever it sends is judged by PeerAuthentication), and a member never joins a cluster
+            // it cannot yet take part in.
+            if (!joined[0]) {
+              joined[0] = true;
+              ctx.getLog().info("raft is running; joining the akka cluster through seed nodes {}", seeds);
+              cluster.manager().tell(new JoinSeedNodes(seeds));
+            }
             for (long id : raftConfiguration[0].members()) {
               if (!c.configuration().contains(id)) {
                 downRemoved(ctx, cluster, peers, self, id);

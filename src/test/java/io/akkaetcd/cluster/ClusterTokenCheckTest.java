@@ -57,13 +57,13 @@ class ClusterTokenCheckTest {
     MemberConfig fresh = member("b", "new");
     Config settings = ClusterMembership.settings(ClusterLayout.of(fresh), fresh, 0x5eed);
     assertEquals(List.of("akka://etcd@127.0.0.1:2401", "akka://etcd@127.0.0.1:2402"),
-        settings.getStringList("akka.cluster.seed-nodes"));
+        settings.getStringList(ClusterMembership.SEED_NODES_KEY));
     assertEquals("cluster", settings.getString("akka.actor.provider"));
     assertEquals("5eed", settings.getString(ClusterTokenCheck.CLUSTER_ID_KEY));
 
     MemberConfig joiner = member("b", "existing");
     Config joining = ClusterMembership.settings(ClusterLayout.of(joiner), joiner, PeerAuthentication.UNKNOWN_CLUSTER);
-    assertEquals(List.of("akka://etcd@127.0.0.1:2401"), joining.getStringList("akka.cluster.seed-nodes"));
+    assertEquals(List.of("akka://etcd@127.0.0.1:2401"), joining.getStringList(ClusterMembership.SEED_NODES_KEY));
     assertEquals("", joining.getString(ClusterTokenCheck.CLUSTER_ID_KEY));
   }
 }
