@@ -14,7 +14,6 @@ import io.akkaetcd.api.PutRequest;
 import io.akkaetcd.api.RequestHeader;
 import io.akkaetcd.cluster.proto.PeerMessage;
 import io.akkaetcd.cluster.proto.VoteRequestProto;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,9 +121,9 @@ class ForeignClusterTest {
             .build(), akka.actor.ActorRef.noSender());
       }
       for (ProcessMember m : cluster.members) {
-        awaitLog(m, "reason=OTHER_CLUSTER remote-peer-id=" + Long.toHexString(leader) + " remote-cluster-id="
-            + Long.toHexString(FORGED_CLUSTER));
-        awaitLog(m, "reason=UNKNOWN_MEMBER remote-peer-id=" + Long.toHexString(NOT_A_MEMBER));
+        m.awaitOutput("reason=OTHER_CLUSTER remote-peer-id=" + Long.toHexString(leader) + " remote-cluster-id="
+            + Long.toHexString(FORGED_CLUSTER), 30);
+        m.awaitOutput("reason=UNKNOWN_MEMBER remote-peer-id=" + Long.toHexString(NOT_A_MEMBER), 30);
       }
     } finally {
       forger.terminate();
@@ -139,14 +138,6 @@ class ForeignClusterTest {
         .build();
     return PeerMessage.newBuilder().setFrom(from).setTo(to).setClusterId(clusterId)
         .setForwardedProposal(put.toByteString()).build();
-  }
-
-  private static void awaitLog(ProcessMember m, String line) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!m.output().contains(line)) {
-      assertTrue(System.nanoTime() < deadline, m.name() + " never logged \"" + line + "\":\n" + m.output());
-      Thread.sleep(100);
-    }
   }
 
   private static long statusField(String json, String field) {

@@ -67,6 +67,12 @@ class NetworkPartitionTest {
         assertNotEquals(0, get.exitCode(), "nor serve a linearizable read: " + get.stdout());
         assertTrue(ETCD_MINORITY_ERROR.matcher(get.stderr()).find(), get.stderr());
         System.out.println("PARTITION: linearizable get on the cut member: " + get.stderr().strip());
+        // Akka Cluster's failure detector saw it too, and told Raft (which probes the cut member).
+        String cutId = Long.toHexString(memberId(ns, cut));
+        for (ProcessMember m : List.of(a, b)) {
+          m.awaitOutput("peer " + cutId + " at akka://etcd@127.0.0.1:" + cut.peerPort()
+              + " became unreachable; Raft probes it instead of streaming", 30);
+        }
 
         ns.iptables(concat("-D", "INPUT", toCut));
         ns.iptables(concat("-D", "OUTPUT", fromCut));
@@ -79,6 +85,12 @@ class NetworkPartitionTest {
       }
 
       // Healed without a restart: the cut member catches up and serves linearizable reads again.
+      // Nothing downed it (no downing provider): the same Akka Cluster member is reachable again.
+      for (ProcessMember m : List.of(a, b)) {
+        m.awaitOutput("at akka://etcd@127.0.0.1:" + cut.peerPort() + " became reachable again", 30);
+        assertTrue(!m.output().contains("akka cluster: MemberRemoved akka://etcd@127.0.0.1:" + cut.peerPort()),
+            m.output());
+      }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       Etcdctl.Result read;
       do {

@@ -200,6 +200,17 @@ final class ProcessMember implements AutoCloseable {
     return output.toString();
   }
 
+  /** Waits until the member's output holds {@code text}; fails with the output if it does not in time. */
+  void awaitOutput(String text, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (output.indexOf(text) < 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(name + " never logged \"" + text + "\":\n" + output);
+      }
+      Thread.sleep(100);
+    }
+  }
+
   static Path tempDataDir() throws IOException {
     return Files.createTempDirectory("akka-etcd-proc");
   }
