@@ -98,8 +98,12 @@ final class ProcessMember implements AutoCloseable {
     log = new MemberLog(process, output, "member-log");
   }
 
+  /**
+   * Waits up to 120 s: with the machine's 2 cores shared by several builds (load 30-40), a member's JVM
+   * has been seen to take over 60 s from launch to recovering its (empty) WAL and serving.
+   */
   void awaitReady() throws Exception {
-    awaitReady(60);
+    awaitReady(120);
   }
 
   void awaitReady(int seconds) throws Exception {
