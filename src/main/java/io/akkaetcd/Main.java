@@ -11,7 +11,6 @@ import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
 import io.akkaetcd.server.FailStop;
 import java.io.IOException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,16 +88,16 @@ public final class Main {
         log.error("failed to notify systemd for readiness", e);
       }
     });
-    CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean signalled = new AtomicBoolean();
     // Akka stops the actor system of a node the cluster refused (another cluster's token): fail-stop.
     server.terminated().thenRun(() -> {
       if (!signalled.get()) {
         log.error("the member's actor system stopped (see the error above); exiting");
+        LogSetup.flush();
         System.exit(1);
       }
     });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    StopSignals.install(() -> {
       signalled.set(true);
       log.info("received signal; shutting down");
       try {
@@ -106,8 +105,10 @@ public final class Main {
       } catch (Exception e) {
         log.error("error while stopping", e);
       }
-      stopped.countDown();
-    }, "shutdown"));
-    stopped.await();
+      LogSetup.flush();
+    });
+    // the process ends by a signal (StopSignals, after the orderly stop), a fail-stop halt, or the exit
+    // above when Akka stopped the actor system
+    Thread.currentThread().join();
   }
 }
