@@ -38,8 +38,9 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /** Waits as long as ProcessMember.awaitReady() does: a start under a loaded machine has taken over 60 s. */
   void start() throws Exception {
-    start(60);
+    start(120);
   }
 
   /** As {@link #start()}, waiting up to {@code seconds} for each (an import reads etcd's files first). */
