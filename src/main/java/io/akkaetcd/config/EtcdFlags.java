@@ -166,7 +166,7 @@ public final class EtcdFlags {
   }
 
   static {
-    notServed("", "config-file", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name",
+    notServed("", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name",
         "client-cert-allowed-hostname",
         "log-package-levels", "experimental-enable-v2v3");
     notServed("false", "enable-v2",
@@ -296,6 +296,12 @@ public final class EtcdFlags {
     if (version) {
       return new LaunchRequest.PrintVersion(Version.versionText());
     }
+    // etcdmain reads ETCD_CONFIG_FILE on its own; with a file, every other flag and variable is ignored
+    Object configFile = values.get(KEY_PREFIX + "config-file");
+    if (configFile == null || configFile.toString().isEmpty()) configFile = env.getOrDefault(ENV_PREFIX + "CONFIG_FILE", "");
+    if (!configFile.toString().isEmpty()) {
+      return fromConfigFile(configFile.toString());
+    }
 
     // pkg/flags.SetFlagsFromEnv: flags in name order, each from ETCD_<NAME> unless set on the command line.
     List<String> warnings = new ArrayList<>();
@@ -328,6 +334,19 @@ public final class EtcdFlags {
       }
     }
     return new LaunchRequest.Run(ConfigFactory.parseMap(values, "etcd flags and ETCD_* environment"), warnings, notices);
+  }
+
+  private static LaunchRequest fromConfigFile(String path) {
+    Map<String, Object> values;
+    try {
+      values = new LinkedHashMap<>(EtcdConfigFile.read(java.nio.file.Path.of(path)));
+    } catch (EtcdConfigFile.Refused r) {
+      return r.verifying ? verifyError(r.getMessage()) : new LaunchRequest.Fail(r.getMessage(), 1, false);
+    }
+    values.put(KEY_PREFIX + "config-file", path);
+    String loaded = "Loading server configuration from " + GoValues.quote(path)
+        + ". Other configuration command line flags and environment variables will be ignored if provided.";
+    return new LaunchRequest.Run(ConfigFactory.parseMap(values, "etcd config file " + path), List.of(), List.of(loaded));
   }
 
   /**
