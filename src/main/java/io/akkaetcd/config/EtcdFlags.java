@@ -80,7 +80,7 @@ public final class EtcdFlags {
     def(c, "initial-cluster-token", Type.STRING, "etcd-cluster", "Initial cluster token for the etcd cluster during bootstrap.");
     def(c, "advertise-client-urls", Type.URLS, "http://localhost:2379", "List of this member's client URLs to advertise to the public.");
     def(c, "discovery", Type.STRING, "", "Discovery URL used to bootstrap the cluster.");
-    def(c, "discovery-fallback", Type.STRING, "proxy", "Expected behavior ('exit' or 'proxy') when discovery services fails.");
+    def(c, "discovery-fallback", Type.CHOICE, "proxy", "Expected behavior ('exit' or 'proxy') when discovery services fails.", "exit", "proxy");
     def(c, "discovery-proxy", Type.STRING, "", "HTTP proxy to use for traffic to discovery service.");
     def(c, "discovery-srv", Type.STRING, "", "DNS srv domain used to bootstrap the cluster.");
     def(c, "discovery-srv-name", Type.STRING, "", "Suffix to the dns srv name queried when bootstrapping.");
@@ -166,8 +166,7 @@ public final class EtcdFlags {
   }
 
   static {
-    notServed("", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name",
-        "client-cert-allowed-hostname",
+    notServed("", "client-cert-allowed-hostname",
         "log-package-levels", "experimental-enable-v2v3");
     notServed("false", "enable-v2",
         "debug", "experimental-compact-hash-check-enabled",
@@ -184,7 +183,6 @@ public final class EtcdFlags {
     notServed("0", "backend-batch-limit");
     notServed("0s", "backend-batch-interval", "experimental-corrupt-check-time");
     notServed("*", "host-whitelist");
-    notServed("proxy", "discovery-fallback");
     notServed("off", "proxy");
     notServed("5000", "proxy-failure-wait", "proxy-write-timeout");
     notServed("30000", "proxy-refresh-interval");
