@@ -209,7 +209,7 @@ class EtcdFlagsTest {
       case UINT, INT, INT64 -> "7";
       case DURATION -> "3s";
       case URLS -> "http://127.0.0.1:9";
-      case CHOICE -> "existing";
+      case CHOICE -> new java.util.TreeSet<>(f.choices()).first();
       default -> "v";
     };
     LaunchRequest.Run r = run(Map.of(env, value, "PATH", "/bin"));
