@@ -28,6 +28,54 @@ import org.junit.jupiter.api.io.TempDir;
 class V2DiscoveryTest {
   @TempDir Path dir;
 
+  /**
+   * --discovery-proxy: with Debian's tinyproxy in between, registering and reading the token go through
+   * the proxy (its log shows the requests) and the cluster comes back as the discovery service holds it.
+   */
+  @Test
+  void discoveryTrafficGoesThroughTheDiscoveryProxy() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of(RealEtcd.BINARY)), "real etcd 3.4 (apt-get install etcd-server)");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/tinyproxy")), "Debian's tinyproxy (apt-get install tinyproxy-bin)");
+    int proxyPort = RealEtcd.freePort();
+    Path log = dir.resolve("tinyproxy.log");
+    Path conf = dir.resolve("tinyproxy.conf");
+    Files.writeString(conf, "Port " + proxyPort + "\nListen 127.0.0.1\nTimeout 60\nLogFile \"" + log + "\"\n"
+        + "LogLevel Info\nMaxClients 8\nAllow 127.0.0.1\n");
+    Process proxy = new ProcessBuilder("/usr/bin/tinyproxy", "-d", "-c", conf.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("tinyproxy.out").toFile()).start();
+    try (RealEtcd discovery = RealEtcd.start("--enable-v2")) {
+      awaitListening(proxyPort, proxy);
+      String token = "/proxied" + Long.toHexString(System.nanoTime());
+      HttpClient http = HttpClient.newHttpClient();
+      http.send(HttpRequest.newBuilder(URI.create(discovery.endpoint() + "/v2/keys" + token + "/_config/size"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .PUT(HttpRequest.BodyPublishers.ofString("value=1")).build(), HttpResponse.BodyHandlers.ofString());
+      List<java.time.Duration> waits = new ArrayList<>();
+      String cluster = io.akkaetcd.discovery.V2Discovery.joinCluster(discovery.endpoint() + token,
+          "127.0.0.1:" + proxyPort, 0xabcdefL, "infra0=http://127.0.0.1:2380", waits::add);
+      assertEquals("infra0=http://127.0.0.1:2380", cluster);
+      assertEquals(List.of(), waits, "no retries");
+      String proxied = Files.readString(log);
+      assertTrue(proxied.contains("PUT http://127.0.0.1:" + discovery.port() + "/v2/keys" + token + "/abcdef"), proxied);
+      assertTrue(proxied.contains("GET http://127.0.0.1:" + discovery.port() + "/v2/keys" + token + "/_config/size"), proxied);
+    } finally {
+      proxy.destroy();
+      proxy.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  private static void awaitListening(int port, Process proxy) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (java.io.IOException notYet) {
+        if (!proxy.isAlive() || System.nanoTime() > deadline) throw new IllegalStateException("tinyproxy did not start");
+        Thread.sleep(50); // between polls of the condition
+      }
+    }
+  }
+
   @Test
   void threeMembersBootstrapFromOneDiscoveryUrl() throws Exception {
     assumeTrue(Files.isExecutable(Path.of(RealEtcd.BINARY)), "real etcd 3.4 (apt-get install etcd-server)");
