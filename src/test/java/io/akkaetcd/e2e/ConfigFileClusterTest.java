@@ -60,7 +60,8 @@ class ConfigFileClusterTest {
         members.add(m);
         m.launch();
       }
-      for (ProcessMember m : members) m.awaitReady();
+      // bounded generously: two JVMs with RSA TLS on both sides start slowly on a loaded machine
+      for (ProcessMember m : members) m.awaitReady(180);
 
       String[] tls = {"--cacert=" + ca.caCert(), "--cert=" + client[0], "--key=" + client[1]};
       String ep0 = "https://127.0.0.1:" + clientPorts[0];
