@@ -35,17 +35,36 @@ public final class GatewayCommand {
             --retry-delay duration        duration of delay before retrying failed endpoints (default 1m0s)
       """;
 
-  /** {@code args} as after {@code etcd}: {@code gateway start --flag=value ...}. */
+  /** {@code args} as after {@code etcd}: {@code gateway start --flag=value ...}; flags may come before start, as cobra takes them. */
   public static Request parse(List<String> args) {
-    if (args.size() < 2 || !args.get(1).equals("start")) {
+    List<String> commands = new ArrayList<>();
+    List<String> flags = new ArrayList<>();
+    for (int i = 1; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (!arg.startsWith("-")) {
+        commands.add(arg);
+        continue;
+      }
+      flags.add(arg);
+      boolean takesValue = !arg.contains("=") && !arg.equals("--insecure-discovery");
+      if (takesValue && i + 1 < args.size()) flags.add(args.get(++i));
+    }
+    if (!commands.equals(List.of("start"))) {
+      if (commands.size() > 1 && commands.get(0).equals("start")) {
+        return new Fail("Error: unknown command \"" + commands.get(1) + "\" for \"etcd gateway start\"\n", 1);
+      }
       return new Fail("Usage:\n  etcd gateway [command]\n\nAvailable Commands:\n  start       start the gateway\n", 1);
     }
+    return parseStartFlags(flags);
+  }
+
+  private static Request parseStartFlags(List<String> args) {
     String listen = "127.0.0.1:23790";
     List<String> endpoints = List.of("127.0.0.1:2379");
     Duration retryDelay = Duration.ofMinutes(1);
-    for (int i = 2; i < args.size(); i++) {
+    for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
-      if (!arg.startsWith("--")) return new Fail("Error: unknown command \"" + arg + "\" for \"etcd gateway start\"\n", 1);
+      if (!arg.startsWith("--")) return new Fail("Error: unknown shorthand flag in " + arg + "\n" + USAGE, 1);
       String name = arg.substring(2);
       String value = null;
       int eq = name.indexOf('=');

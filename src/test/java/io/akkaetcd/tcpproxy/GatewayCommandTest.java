@@ -31,6 +31,10 @@ class GatewayCommandTest {
         start.endpoints());
     assertEquals(23791, start.listen().getPort());
     assertEquals(Duration.ofSeconds(90), start.retryDelay());
+    // cobra takes flags before the subcommand too, as etcd's e2e suite passes them
+    var before = assertInstanceOf(GatewayCommand.Start.class,
+        parse("gateway", "--endpoints=127.0.0.1:20000", "start"));
+    assertEquals(List.of(new InetSocketAddress("127.0.0.1", 20000)), before.endpoints());
   }
 
   @Test
