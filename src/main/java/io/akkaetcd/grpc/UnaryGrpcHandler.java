@@ -76,13 +76,18 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
       return fallback.apply(request);
     }
     GrpcServerMetrics.Call call = metrics.start("unary", request.getUri().path().substring(1));
+    call.received();
     HttpEntity entity = request.entity();
     CompletionStage<HttpResponse> response = entity instanceof HttpEntity.Strict strict
         ? handle(method, strict.getData(), request)
         : DirectFutures.direct(entity.toStrict(STRICT_TIMEOUT_MS, materializer))
             .thenCompose(strict -> handle(method, strict.getData(), request));
     return response.thenApply(r -> {
-      call.handled(r.getHeader("grpc-status").map(h -> Integer.parseInt(h.value())).orElse(0));
+      int code = r.getHeader("grpc-status").map(h -> Integer.parseInt(h.value())).orElse(0);
+      call.handled(code);
+      if (code == 0) {
+        call.sent();
+      }
       return r;
     });
   }

@@ -163,10 +163,11 @@ public final class EtcdServer implements AutoCloseable {
       }
     }, identity.clusterId(), identity.memberId(), directory, tokens);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
-    EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_VERSION, layout.memberId(),
+    EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_API_VERSION, layout.memberId(),
         storeState::clusterId, config.quotaBackendBytes(), config.metrics().equals("extensive"));
     Histogram walFsync = metrics.walFsync();
     metrics.registerProposals(pending::failedProposals, pending::pendingProposals);
+    metrics.registerMvcc(storeState.mvccCounters());
     MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, raftStart,
         legacyWal, layout.memberId(), layout.peers(), directory,
         Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
@@ -316,7 +317,7 @@ public final class EtcdServer implements AutoCloseable {
     InternalRaftRequest request = InternalRaftRequest.newBuilder().setMemberAttributes(self).build();
     storeClient.propose(request).whenComplete((ok, failure) -> {
       if (failure == null) {
-        log.info("enabled capabilities for version 3.5");
+        log.info("enabled capabilities for version {}", Version.CLUSTER_API_VERSION);
         log.info("published local member to cluster through raft: local-member-id={} "
                 + "local-member-attributes={{Name:{} ClientURLs:{}}} cluster-id={}",
             Long.toHexString(layout.memberId()), config.name(), self.getClientURLsList(),
