@@ -260,8 +260,8 @@ public final class EtcdServer implements AutoCloseable {
       // --listen-metrics-urls: /metrics and the health endpoints only, as etcd's HandleMetricsHealth.
       Function<HttpRequest, CompletionStage<HttpResponse>> metricsOnly = HttpEndpoints.metricsAndHealthOnly(http);
       for (URI url : config.listenMetricsUrls()) {
-        bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
-            .bind(metricsOnly::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        bindings.add(ClientListener.bindMetrics(system, url, security.client(), metricsOnly)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
         log.info("serving metrics address={}", url);
       }
       ActorRef<RaftActor.Command> raftRef = refs.raft();
