@@ -116,12 +116,12 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
         slots.release();
         return failure == null ? json(200, GatewayJson.print(response)) : error(GrpcStatus.fromThrowable(failure));
       });
-      case SERVER_STREAMING -> stream(method.callStreaming(requests, null));
+      case SERVER_STREAMING -> stream(method.callStreaming(requests, null, caller));
       // A watch stays open after the body ends (etcd's does: its send loop outlives the receive loop),
       // until the HTTP client goes away; a keep-alive stream ends once its requests are answered.
       case BIDI_STREAMING -> stream(method.callStreaming(requests, isWatch(method)
           ? Source.from(requests).concat(Source.never())
-          : Source.from(requests)));
+          : Source.from(requests), caller));
     });
   }
 
@@ -141,12 +141,12 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
           if (failure != null) {
             GrpcStatus status = GrpcStatus.fromThrowable(failure);
             return chunked(HttpStatusMapping.fromGrpcCode(status.code()),
-                Source.single(line(GatewayJson.streamErrorChunk(status))));
+                Source.single(errorChunk(status)));
           }
           Source<ByteString, NotUsed> lines = Source.from(split.first()).concat(split.second())
               .map(m -> line(GatewayJson.resultChunk(m)))
               .recover(new PFBuilder<Throwable, ByteString>()
-                  .matchAny(t -> line(GatewayJson.streamErrorChunk(GrpcStatus.fromThrowable(t))))
+                  .matchAny(t -> errorChunk(GrpcStatus.fromThrowable(t)))
                   .build());
           return chunked(200, lines);
         });
@@ -154,6 +154,11 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
 
   private static boolean isWatch(GatewayMethod method) {
     return method.method().getName().equals("watch");
+  }
+
+  /** grpc-gateway's handleForwardResponseStreamError writes the chunk with no delimiter after it. */
+  private static ByteString errorChunk(GrpcStatus status) {
+    return ByteString.fromString(GatewayJson.streamErrorChunk(status), StandardCharsets.UTF_8);
   }
 
   private static ByteString line(String json) {

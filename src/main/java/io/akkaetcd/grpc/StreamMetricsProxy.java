@@ -84,7 +84,9 @@ public final class StreamMetricsProxy {
           failed.set(t);
           return t;
         }).build())
-        .concat(Source.lazySource(() -> {
+        // concatLazy: plain concat pulls both inputs at once (detached), which would mark every stream
+        // completed at its start and count a client that goes away as OK, not Canceled
+        .concatLazy(Source.lazySource(() -> {
           completed.set(true);
           return Source.<O>empty();
         }))

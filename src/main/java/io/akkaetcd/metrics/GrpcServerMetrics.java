@@ -44,6 +44,11 @@ public final class GrpcServerMetrics {
         .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry) : null;
   }
 
+  /** grpc-go's name of a status code, by number ("Canceled"); "Unknown" for a number it does not know. */
+  public static String codeName(int grpcCode) {
+    return grpcCode >= 0 && grpcCode < CODE_NAMES.length ? CODE_NAMES[grpcCode] : "Unknown";
+  }
+
   /** An RPC of {@code type} ("unary", "server_stream", "bidi_stream") on "package.Service/Method" began. */
   public Call start(String type, String fullMethod) {
     int slash = fullMethod.indexOf('/');
@@ -78,7 +83,7 @@ public final class GrpcServerMetrics {
     }
 
     public void handled(int grpcCode) {
-      String code = grpcCode >= 0 && grpcCode < CODE_NAMES.length ? CODE_NAMES[grpcCode] : "Unknown";
+      String code = codeName(grpcCode);
       handled.labelValues(type, service, method, code).inc();
       if (handlingSeconds != null) {
         handlingSeconds.labelValues(type, service, method).observe((System.nanoTime() - startNanos) / 1e9);

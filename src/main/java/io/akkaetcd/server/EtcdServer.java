@@ -40,7 +40,8 @@ import io.akkaetcd.grpc.UnaryGrpcHandler;
 import io.akkaetcd.gateway.CorsAccessControl;
 import io.akkaetcd.gateway.JsonGateway;
 import io.akkaetcd.api.Election;
-import io.akkaetcd.api.ElectionHandlerFactory;
+import io.akkaetcd.api.ElectionPowerApi;
+import io.akkaetcd.api.ElectionPowerApiHandlerFactory;
 import io.akkaetcd.api.Lease;
 import io.akkaetcd.api.LeaseHandlerFactory;
 import io.akkaetcd.api.Lock;
@@ -207,10 +208,10 @@ public final class EtcdServer implements AutoCloseable {
           // etcd's authMaintenanceServer: a snapshot needs the root role.
           .guard("/" + Maintenance.name + "/Snapshot", request -> {
             try {
-              authGate.checkAdmin(UnaryGrpcHandler.callerOf(request, r -> ClientCertificates.commonName(r).orElse(null)));
+              authGate.checkMaintenanceAdmin(UnaryGrpcHandler.callerOf(request, r -> ClientCertificates.commonName(r).orElse(null)));
               return null;
-            } catch (io.akkaetcd.errors.EtcdException e) {
-              return io.akkaetcd.grpc.GrpcStatus.of(e.error());
+            } catch (RuntimeException e) {
+              return io.akkaetcd.grpc.GrpcStatus.fromThrowable(e);
             }
           })
           .service(Watch.name, WatchPowerApiHandlerFactory.partial(
@@ -218,7 +219,7 @@ public final class EtcdServer implements AutoCloseable {
               StreamingGrpcHandlers.errors(), system))
           .service(Lease.name, LeaseHandlerFactory.partial(StreamMetricsProxy.instrument(Lease.class, leaseService, metrics.grpc()), Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
-          .service(Election.name, ElectionHandlerFactory.partial(StreamMetricsProxy.instrument(Election.class, electionService, metrics.grpc()), Election.name,
+          .service(Election.name, ElectionPowerApiHandlerFactory.partial(StreamMetricsProxy.instrument(ElectionPowerApi.class, Election.class, electionService, metrics.grpc()), Election.name,
               materializer, StreamingGrpcHandlers.errors(), system))
           .service(Maintenance.name, MaintenanceHandlerFactory.partial(StreamMetricsProxy.instrument(Maintenance.class, maintenance, metrics.grpc()), Maintenance.name,
               materializer, StreamingGrpcHandlers.errors(), system))

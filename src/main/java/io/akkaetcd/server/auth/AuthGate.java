@@ -5,6 +5,7 @@ import io.akkaetcd.auth.AuthView;
 import io.akkaetcd.auth.Caller;
 import io.akkaetcd.auth.TokenProvider;
 import io.akkaetcd.errors.EtcdError;
+import io.akkaetcd.errors.EtcdException;
 import java.util.function.Supplier;
 
 /**
@@ -54,6 +55,19 @@ public final class AuthGate {
       return;
     }
     now.checkAdmin(identify(caller));
+  }
+
+  /**
+   * etcd's authMaintenanceServer (Defragment, Snapshot, Hash, HashKV): root is needed, and a refusal
+   * is the auth store's own error, which etcd passes on untranslated: UNKNOWN, "auth: permission
+   * denied" (not the PERMISSION_DENIED that other calls answer).
+   */
+  public void checkMaintenanceAdmin(Caller caller) {
+    try {
+      checkAdmin(caller);
+    } catch (EtcdException e) {
+      throw io.grpc.Status.UNKNOWN.withDescription(e.error().authStoreText()).asRuntimeException();
+    }
   }
 
   /**
