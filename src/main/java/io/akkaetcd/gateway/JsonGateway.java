@@ -51,10 +51,12 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
   private final Materializer materializer;
   private final int maxRequestBytes;
   private final StreamSlots slots;
+  private final Function<io.akkaetcd.auth.Caller, CompletionStage<Void>> callerKnown;
 
   private JsonGateway(Map<String, GatewayMethod> methods,
       Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Materializer materializer,
-      int maxRequestBytes, long maxConcurrentStreams) {
+      int maxRequestBytes, long maxConcurrentStreams, Function<io.akkaetcd.auth.Caller, CompletionStage<Void>> callerKnown) {
+    this.callerKnown = callerKnown;
     this.methods = Map.copyOf(methods);
     this.fallback = fallback;
     this.materializer = materializer;
@@ -111,7 +113,7 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
         return done(error(GrpcStatus.of(EtcdError.REQUEST_TOO_LARGE)));
       }
     }
-    return slots.acquire().thenCompose(slot -> switch (method.kind()) {
+    return callerKnown.apply(caller).thenCompose(known -> slots.acquire()).thenCompose(slot -> switch (method.kind()) {
       case UNARY -> method.callUnary(requests.get(0), caller).handle((response, failure) -> {
         slots.release();
         return failure == null ? json(200, GatewayJson.print(response)) : error(GrpcStatus.fromThrowable(failure));
@@ -198,6 +200,14 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
   /** Collects the RPCs of service implementations, keyed by gRPC method name. */
   public static final class Builder {
     private final Map<String, GatewayMethod> methods = new HashMap<>();
+    private Function<io.akkaetcd.auth.Caller, CompletionStage<Void>> callerKnown =
+        caller -> java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /** What a call waits for before it runs, given its caller (the member applying a fresh token's entry). */
+    public Builder callerKnown(Function<io.akkaetcd.auth.Caller, CompletionStage<Void>> wait) {
+      this.callerKnown = wait;
+      return this;
+    }
 
     /** Serves every RPC that {@code serviceInterface} (an Akka gRPC generated interface) declares. */
     public <T> Builder service(Class<T> serviceInterface, T implementation) {
@@ -212,7 +222,7 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
 
     public JsonGateway build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback,
         Materializer materializer, int maxRequestBytes, long maxConcurrentStreams) {
-      return new JsonGateway(methods, fallback, materializer, maxRequestBytes, maxConcurrentStreams);
+      return new JsonGateway(methods, fallback, materializer, maxRequestBytes, maxConcurrentStreams, callerKnown);
     }
   }
 }

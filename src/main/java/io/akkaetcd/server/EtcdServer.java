@@ -185,7 +185,8 @@ public final class EtcdServer implements AutoCloseable {
       if (akkaConfig.getBoolean("akka-etcd.experimental-initial-corrupt-check")) {
         InitialCorruptCheck.run(system, refs.store(), layout.memberId(), MemberDirectory.readAll(backend));
       }
-      AuthGate authGate = new AuthGate(() -> storeState.applier().auth().view(), tokens, authSettings.clientCertAuth());
+      AuthGate authGate = new AuthGate(() -> storeState.applier().auth().view(), tokens, authSettings.clientCertAuth(),
+          pending::whenApplied);
       Passwords passwords = new Passwords(authSettings.bcryptCost(), 1);
       if (tokens instanceof SimpleTokens simple) {
         system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1), simple::sweep,
@@ -241,6 +242,7 @@ public final class EtcdServer implements AutoCloseable {
           .service(Election.class, electionService)
           // etcd's CN auth: a client without a token is the user its verified certificate names
           .certificateCommonName(r -> ClientCertificates.commonName(r).orElse(null))
+          .callerKnown(authGate::tokenKnown)
           .build(streaming, materializer, config.maxRequestBytes(), metrics.grpc());
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(config.corsOrigins(), JsonGateway.builder()
           .service(KV.class, kv)
@@ -251,6 +253,7 @@ public final class EtcdServer implements AutoCloseable {
           .service(Lease.class, leaseService)
           .service(Lock.class, lock)
           .service(Election.class, electionService)
+          .callerKnown(authGate::tokenKnown)
           .build(grpc, materializer, config.maxRequestBytes(), config.maxConcurrentStreams()));
 
       List<ServerBinding> bindings = new ArrayList<>();

@@ -61,6 +61,11 @@ public final class WatchService implements Watch, WatchPowerApi {
     if (auth == null) {
       return watch(in);
     }
+    // a fresh simple token: wait until this member applied its Authenticate entry, as etcd does
+    return Source.completionStage(auth.tokenKnown(caller)).flatMapConcat(known -> admitted(in, caller));
+  }
+
+  private Source<WatchResponse, NotUsed> admitted(Source<WatchRequest, NotUsed> in, Caller caller) {
     return watch(in, create -> {
       try {
         ByteString key = create.getKey().isEmpty() ? ByteString.copyFrom(new byte[] {0}) : create.getKey();
