@@ -62,7 +62,9 @@ public final class WatchService implements Watch, WatchPowerApi {
       return watch(in);
     }
     // a fresh simple token: wait until this member applied its Authenticate entry, as etcd does
-    return Source.completionStage(auth.tokenKnown(caller)).flatMapConcat(known -> admitted(in, caller));
+    // (a stream element cannot be null: the Void completion becomes NotUsed)
+    return Source.completionStage(auth.tokenKnown(caller).thenApply(known -> NotUsed.getInstance()))
+        .flatMapConcat(known -> admitted(in, caller));
   }
 
   private Source<WatchResponse, NotUsed> admitted(Source<WatchRequest, NotUsed> in, Caller caller) {
