@@ -56,6 +56,14 @@ public enum EtcdError {
   public final String grpcCode;
   public final String message;
 
+  /** The auth store's own text for this error ("auth: permission denied"), where etcd passes that on. */
+  public String authStoreText() {
+    if (this == AUTH_OLD_REVISION) {
+      return "auth: revision in header is old";
+    }
+    return message.startsWith("etcdserver: ") ? "auth: " + message.substring("etcdserver: ".length()) : message;
+  }
+
   EtcdError(String grpcCode, String message) {
     this.grpcCode = grpcCode;
     this.message = message;

@@ -41,7 +41,8 @@ import io.akkaetcd.grpc.UnaryGrpcHandler;
 import io.akkaetcd.gateway.CorsAccessControl;
 import io.akkaetcd.gateway.JsonGateway;
 import io.akkaetcd.api.Election;
-import io.akkaetcd.api.ElectionHandlerFactory;
+import io.akkaetcd.api.ElectionPowerApi;
+import io.akkaetcd.api.ElectionPowerApiHandlerFactory;
 import io.akkaetcd.api.Lease;
 import io.akkaetcd.api.LeaseHandlerFactory;
 import io.akkaetcd.api.Lock;
@@ -166,10 +167,11 @@ public final class EtcdServer implements AutoCloseable {
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
     // A member that joined learns the cluster's ID from its peers (0 until then; see PeerAuthentication).
     long wireClusterId = identity.clusterId();
-    EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_VERSION, layout.memberId(),
+    EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_API_VERSION, layout.memberId(),
         storeState::clusterId, config.quotaBackendBytes(), config.metrics().equals("extensive"));
     Histogram walFsync = metrics.walFsync();
     metrics.registerProposals(pending::failedProposals, pending::pendingProposals);
+    metrics.registerMvcc(storeState.mvccCounters());
     MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, raftStart,
         legacyWal, layout.memberId(), layout.peers(), directory,
         Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
@@ -187,7 +189,8 @@ public final class EtcdServer implements AutoCloseable {
       if (akkaConfig.getBoolean("akka-etcd.experimental-initial-corrupt-check")) {
         InitialCorruptCheck.run(system, refs.store(), layout.memberId(), MemberDirectory.readAll(backend));
       }
-      AuthGate authGate = new AuthGate(() -> storeState.applier().auth().view(), tokens, authSettings.clientCertAuth());
+      AuthGate authGate = new AuthGate(() -> storeState.applier().auth().view(), tokens, authSettings.clientCertAuth(),
+          pending::whenApplied);
       Passwords passwords = new Passwords(authSettings.bcryptCost(), 1);
       if (tokens instanceof SimpleTokens simple) {
         system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1), simple::sweep,
@@ -210,10 +213,10 @@ public final class EtcdServer implements AutoCloseable {
           // etcd's authMaintenanceServer: a snapshot needs the root role.
           .guard("/" + Maintenance.name + "/Snapshot", request -> {
             try {
-              authGate.checkAdmin(UnaryGrpcHandler.callerOf(request, r -> ClientCertificates.commonName(r).orElse(null)));
+              authGate.checkMaintenanceAdmin(UnaryGrpcHandler.callerOf(request, r -> ClientCertificates.commonName(r).orElse(null)));
               return null;
-            } catch (io.akkaetcd.errors.EtcdException e) {
-              return io.akkaetcd.grpc.GrpcStatus.of(e.error());
+            } catch (RuntimeException e) {
+              return io.akkaetcd.grpc.GrpcStatus.fromThrowable(e);
             }
           })
           .service(Watch.name, WatchPowerApiHandlerFactory.partial(
@@ -221,7 +224,7 @@ public final class EtcdServer implements AutoCloseable {
               StreamingGrpcHandlers.errors(), system))
           .service(Lease.name, LeaseHandlerFactory.partial(StreamMetricsProxy.instrument(Lease.class, leaseService, metrics.grpc()), Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
-          .service(Election.name, ElectionHandlerFactory.partial(StreamMetricsProxy.instrument(Election.class, electionService, metrics.grpc()), Election.name,
+          .service(Election.name, ElectionPowerApiHandlerFactory.partial(StreamMetricsProxy.instrument(ElectionPowerApi.class, Election.class, electionService, metrics.grpc()), Election.name,
               materializer, StreamingGrpcHandlers.errors(), system))
           .service(Maintenance.name, MaintenanceHandlerFactory.partial(StreamMetricsProxy.instrument(Maintenance.class, maintenance, metrics.grpc()), Maintenance.name,
               materializer, StreamingGrpcHandlers.errors(), system))
@@ -243,6 +246,7 @@ public final class EtcdServer implements AutoCloseable {
           .service(Election.class, electionService)
           // etcd's CN auth: a client without a token is the user its verified certificate names
           .certificateCommonName(r -> ClientCertificates.commonName(r).orElse(null))
+          .callerKnown(authGate::tokenKnown)
           .build(streaming, materializer, config.maxRequestBytes(), metrics.grpc());
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(config.corsOrigins(), JsonGateway.builder()
           .service(KV.class, kv)
@@ -253,6 +257,7 @@ public final class EtcdServer implements AutoCloseable {
           .service(Lease.class, leaseService)
           .service(Lock.class, lock)
           .service(Election.class, electionService)
+          .callerKnown(authGate::tokenKnown)
           .build(grpc, materializer, config.maxRequestBytes(), config.maxConcurrentStreams()));
 
       List<ServerBinding> bindings = new ArrayList<>();
@@ -263,8 +268,8 @@ public final class EtcdServer implements AutoCloseable {
       // --listen-metrics-urls: /metrics and the health endpoints only, as etcd's HandleMetricsHealth.
       Function<HttpRequest, CompletionStage<HttpResponse>> metricsOnly = HttpEndpoints.metricsAndHealthOnly(http);
       for (URI url : config.listenMetricsUrls()) {
-        bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
-            .bind(metricsOnly::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        bindings.add(ClientListener.bindMetrics(system, url, security.client(), metricsOnly)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
         log.info("serving metrics address={}", url);
       }
       ActorRef<RaftActor.Command> raftRef = refs.raft();
@@ -320,7 +325,7 @@ public final class EtcdServer implements AutoCloseable {
     InternalRaftRequest request = InternalRaftRequest.newBuilder().setMemberAttributes(self).build();
     storeClient.propose(request).whenComplete((ok, failure) -> {
       if (failure == null) {
-        log.info("enabled capabilities for version 3.5");
+        log.info("enabled capabilities for version {}", Version.CLUSTER_API_VERSION);
         log.info("published local member to cluster through raft: local-member-id={} "
                 + "local-member-attributes={{Name:{} ClientURLs:{}}} cluster-id={}",
             Long.toHexString(layout.memberId()), config.name(), self.getClientURLsList(),

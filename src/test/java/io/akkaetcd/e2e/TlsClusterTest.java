@@ -59,6 +59,8 @@ class TlsClusterTest {
   static final List<Integer> peerPorts = new ArrayList<>();
   static final List<Integer> httpsPorts = new ArrayList<>();
   static final List<Integer> httpPorts = new ArrayList<>();
+  /** Each member's https --listen-metrics-urls port, by name. */
+  static final Map<String, Integer> metricsPorts = new HashMap<>();
   static String initialCluster;
 
   @BeforeAll
@@ -100,6 +102,13 @@ class TlsClusterTest {
     s.put("akka-etcd.initial-advertise-peer-urls", "https://127.0.0.1:" + peer);
     s.put("akka-etcd.initial-cluster", cluster);
     s.put("akka-etcd.initial-cluster-state", state);
+    s.put("akka-etcd.listen-metrics-urls", "https://127.0.0.1:" + metricsPorts.computeIfAbsent(name, n -> {
+      try {
+        return RealEtcd.freePort();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }));
     String key = cert.toString().replace(".crt", ".key");
     s.put("akka-etcd.cert-file", cert.toString());
     s.put("akka-etcd.key-file", key);
@@ -173,6 +182,22 @@ class TlsClusterTest {
     assertTrue(refused(TestCerts.clientContext(ca.caCert(), null), httpsPorts.get(0)));
     assertTrue(refused(TestCerts.clientContext(ca.caCert(), stranger), httpsPorts.get(0)));
     assertFalse(refused(TestCerts.clientContext(ca.caCert(), client), httpsPorts.get(0)), "the control passes");
+  }
+
+  @Test
+  @Order(2)
+  void httpsMetricsListenerServesWithTheClientTlsMaterial() throws Exception {
+    int port = metricsPorts.get("infra0");
+    java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder()
+        .sslContext(TestCerts.clientContext(ca.caCert(), client)).build();
+    java.net.http.HttpResponse<String> metrics = https.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("https://127.0.0.1:" + port + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.body().contains("etcd_server_version{server_version=\"3.4.23\"} 1"), metrics.body());
+    // --client-cert-auth holds there too, as on etcd's metrics listener
+    assertTrue(refused(TestCerts.clientContext(ca.caCert(), null), port));
+    assertTrue(plaintextRefused(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
   }
 
   @Test
