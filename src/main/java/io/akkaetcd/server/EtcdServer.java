@@ -23,6 +23,8 @@ import io.akkaetcd.server.auth.TokenOptions;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.KV;
 import io.akkaetcd.cluster.ClusterLayout;
+import io.akkaetcd.cluster.ExistingCluster;
+import io.akkaetcd.api.MemberListRequest;
 import io.akkaetcd.cluster.RaftBootstrap;
 import io.akkaetcd.api.Maintenance;
 import io.akkaetcd.api.MaintenanceHandlerFactory;
@@ -140,11 +142,22 @@ public final class EtcdServer implements AutoCloseable {
     DataDirStart.Stores stores = DataDirStart.open(config, walDir, journal);
     LevelDbBackend backend = stores.backend();
     boolean logOnDisk = Files.isDirectory(journal) || (legacyWal != null && Files.isDirectory(legacyWal));
-    MemberIdentity identity = identity(backend, logOnDisk, flags, config);
-    // An imported member's peers are the members etcd's data names, not the flags' cluster.
+    Config systemConfig = flags.peerTlsConfig(security.peer()).withFallback(flags.remotingConfig(config))
+        .withFallback(akkaConfig);
+    ClusterLayout joined;
+    try {
+      joined = joiningNow(backend, logOnDisk, stores, config) ? ExistingCluster.fetch(config, systemConfig) : null;
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+    MemberIdentity identity = joined != null ? stored(backend, new MemberIdentity(joined.memberId(), joined.clusterId()))
+        : identity(backend, flags, config);
+    // An imported member's peers are the members etcd's data names, not the flags' cluster; a member joining
+    // now knows them (with their IDs) from the cluster it asked.
     ClusterLayout layout = stores.imported()
         ? ClusterLayout.imported(identity.memberId(), identity.clusterId(), MemberDirectory.readAll(backend))
-        : flags.withIdentity(identity.memberId(), identity.clusterId());
+        : joined != null ? joined : flags.withIdentity(identity.memberId(), identity.clusterId());
     RaftActor.Start raftStart = RaftBootstrap.start(layout, config, stores.initialLog(),
         akkaConfig.getBoolean("akka-etcd.force-new-cluster"));
     Config journalDir = ConfigFactory.parseMap(Map.of("akka-etcd-wal-journal.dir", journal.toString()));
@@ -173,8 +186,7 @@ public final class EtcdServer implements AutoCloseable {
         WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop,
         backend.dir(), SnapshotTransferSettings.from(akkaConfig));
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
-        PeerTransport.SYSTEM_NAME, journalDir.withFallback(layout.peerTlsConfig(security.peer()))
-        .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
+        PeerTransport.SYSTEM_NAME, journalDir.withFallback(systemConfig));
     try {
       MemberGuardian.Started refs = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(system,
           MemberGuardian.GetStarted::new, Duration.ofSeconds(10), system.scheduler()).toCompletableFuture()
@@ -226,6 +238,9 @@ public final class EtcdServer implements AutoCloseable {
       AuthService auth = new AuthService(storeClient, authGate, passwords);
       ClusterService cluster = new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
           config.initialClusterToken(), storeState::clusterId, authGate);
+      // What a member joining later asks for (see ExistingCluster), as etcd serves GET /members on its peer URLs.
+      ((akka.actor.ExtendedActorSystem) system.classicSystem()).systemActorOf(ExistingCluster.responder(
+          () -> cluster.memberList(MemberListRequest.getDefaultInstance())), ExistingCluster.RESPONDER_NAME);
       LockService lock = LockService.create(storeClient, watchService, materializer, authGate);
       // The JSON gateway sees every request first: it claims /v3/, /v3beta/ and /v3alpha/ paths that are
       // not gRPC, and passes everything else to the gRPC front.
@@ -284,18 +299,30 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /**
-   * The member's ids: as stored at bootstrap, else (a brand-new member, or a data dir written before
-   * ids were stored) from the flags, stored now. A member joining an existing cluster stores no
-   * cluster id: it learns it from the log. The ids are needed before the WAL actor recovers the log,
-   * so {@code logOnDisk} says only whether a journal (or an old member/wal) is there: a member with one
-   * joined long ago.
+   * etcd's {@code !haveWAL && !cfg.NewCluster}: a member with no identity, no log and no imported data,
+   * started with {@code --initial-cluster-state existing}, learns its ID from the cluster it joins.
    */
-  private static MemberIdentity identity(LevelDbBackend backend, boolean logOnDisk, ClusterLayout flags,
+  private static boolean joiningNow(LevelDbBackend backend, boolean logOnDisk, DataDirStart.Stores stores,
       MemberConfig config) {
+    return "existing".equals(config.initialClusterState()) && !logOnDisk && !stores.imported()
+        && MemberIdentity.read(backend) == null;
+  }
+
+  private static MemberIdentity stored(LevelDbBackend backend, MemberIdentity identity) {
+    MemberIdentity.storeAtBootstrap(backend, identity);
+    return identity;
+  }
+
+  /**
+   * The member's ids: as stored at bootstrap, else (a brand-new member of a new cluster, or a data dir
+   * written before ids were stored) from the flags, stored now. A member that joined an existing cluster
+   * took its ids from the cluster (see {@link #joiningNow}); its flags never gave them.
+   */
+  private static MemberIdentity identity(LevelDbBackend backend, ClusterLayout flags, MemberConfig config) {
     MemberIdentity stored = MemberIdentity.read(backend);
     if (stored != null) {
       boolean joined = "existing".equals(config.initialClusterState());
-      if (stored.memberId() != flags.memberId() || (!joined && stored.clusterId() != flags.clusterId())) {
+      if (!joined && (stored.memberId() != flags.memberId() || stored.clusterId() != flags.clusterId())) {
         log.warn("ignoring --initial-cluster* flags: the member was bootstrapped as member-id={} cluster-id={} "
                 + "(the flags give member-id={} cluster-id={})", Long.toHexString(stored.memberId()),
             Long.toHexString(stored.clusterId()), Long.toHexString(flags.memberId()),
@@ -303,10 +330,7 @@ public final class EtcdServer implements AutoCloseable {
       }
       return stored;
     }
-    boolean joining = "existing".equals(config.initialClusterState()) && !logOnDisk;
-    MemberIdentity fresh = new MemberIdentity(flags.memberId(), joining ? 0 : flags.clusterId());
-    MemberIdentity.storeAtBootstrap(backend, fresh);
-    return fresh;
+    return stored(backend, new MemberIdentity(flags.memberId(), flags.clusterId()));
   }
 
   /** Announces this member's name and client URLs through Raft, retrying until a quorum takes it. */
