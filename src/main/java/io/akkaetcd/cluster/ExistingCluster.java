@@ -1,9 +1,6 @@
 package io.akkaetcd.cluster;
 
-import akka.actor.AbstractActor;
 import akka.actor.ActorSystem;
-import akka.actor.Props;
-import akka.pattern.Patterns;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -18,9 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,39 +27,17 @@ import org.slf4j.LoggerFactory;
  * on the cluster chose it, and the new member's {@code --initial-cluster-token} need not be the cluster's.
  *
  * <p>etcd asks {@code GET <peer URL>/members}; here the peer URL is Artery's, so the question goes over
- * remoting to each member's {@link #RESPONDER_NAME} actor ({@code /system/members}): an etcd
+ * remoting to each member's {@link PeerQuery#MEMBERS} actor ({@code /system/members}): an etcd
  * {@link MemberListRequest}, answered with the member's {@link MemberListResponse} (its header carries the
  * cluster ID). The asking member is not running yet (its ID is what it needs to start), so it asks from a
  * short-lived actor system of its own on a free port.
  */
 public final class ExistingCluster {
   private static final Logger log = LoggerFactory.getLogger(ExistingCluster.class);
-  public static final String RESPONDER_NAME = "members";
   /** etcd's per-URL timeout in GetClusterFromRemotePeers. */
   static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
 
   private ExistingCluster() {}
-
-  /** The answer every member serves to a member joining: its {@code member list}. */
-  public static Props responder(Supplier<CompletionStage<MemberListResponse>> members) {
-    return Props.create(Responder.class, () -> new Responder(members));
-  }
-
-  private static final class Responder extends AbstractActor {
-    private final Supplier<CompletionStage<MemberListResponse>> members;
-
-    Responder(Supplier<CompletionStage<MemberListResponse>> members) {
-      this.members = members;
-    }
-
-    @Override
-    public Receive createReceive() {
-      return receiveBuilder()
-          .match(MemberListRequest.class, request -> Patterns.pipe(members.get(), getContext().getDispatcher())
-              .to(getSender()))
-          .build();
-    }
-  }
 
   /**
    * Asks the other members of {@code --initial-cluster} in turn (etcd's getRemotePeerURLs: every member but
@@ -87,10 +60,8 @@ public final class ExistingCluster {
     ActorSystem system = ActorSystem.create("etcd-join", asking.withFallback(ConfigFactory.load()));
     try {
       for (URI url : remotes) {
-        String path = "akka://" + PeerTransport.SYSTEM_NAME + "@" + url.getHost() + ":" + url.getPort()
-            + "/system/" + RESPONDER_NAME;
         try {
-          Object answer = Patterns.ask(system.actorSelection(path), MemberListRequest.getDefaultInstance(),
+          Object answer = PeerQuery.ask(system, url, PeerQuery.MEMBERS, MemberListRequest.getDefaultInstance(),
               ASK_TIMEOUT).toCompletableFuture().get(ASK_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
           if (answer instanceof MemberListResponse members) {
             return assignIds(config, members);

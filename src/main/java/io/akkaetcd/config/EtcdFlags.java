@@ -182,7 +182,7 @@ public final class EtcdFlags {
     notServed("2h", "grpc-keepalive-interval");
     notServed("20s", "grpc-keepalive-timeout");
     notServed("0", "backend-batch-limit");
-    notServed("0s", "backend-batch-interval", "experimental-corrupt-check-time");
+    notServed("0s", "backend-batch-interval");
     notServed("*", "host-whitelist");
     notServed("proxy", "discovery-fallback");
     notServed("off", "proxy");

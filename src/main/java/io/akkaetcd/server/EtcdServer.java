@@ -24,6 +24,7 @@ import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.KV;
 import io.akkaetcd.cluster.ClusterLayout;
 import io.akkaetcd.cluster.ExistingCluster;
+import io.akkaetcd.cluster.PeerQuery;
 import io.akkaetcd.api.MemberListRequest;
 import io.akkaetcd.cluster.RaftBootstrap;
 import io.akkaetcd.api.Maintenance;
@@ -103,10 +104,12 @@ public final class EtcdServer implements AutoCloseable {
   private volatile boolean closing;
 
   private final AutoCompactor compactor;
+  private final PeriodicCorruptCheck corruptCheck;
 
   private EtcdServer(ActorSystem<?> system, LevelDbBackend backend, List<ServerBinding> bindings,
-      ClusterLayout layout, StoreState storeState, AutoCompactor compactor) {
+      ClusterLayout layout, StoreState storeState, AutoCompactor compactor, PeriodicCorruptCheck corruptCheck) {
     this.compactor = compactor;
+    this.corruptCheck = corruptCheck;
     this.system = system;
     this.backend = backend;
     this.bindings = bindings;
@@ -192,6 +195,10 @@ public final class EtcdServer implements AutoCloseable {
           MemberGuardian.GetStarted::new, Duration.ofSeconds(10), system.scheduler()).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       StoreClient storeClient = refs.storeClient();
+      // etcd's /members/hashkv on its peer URLs: what the corruption checks of the other members ask.
+      PeerQuery.serve(system.classicSystem(), PeerQuery.HASH_KV, io.akkaetcd.api.HashKVRequest.class,
+          r -> AskPattern.<StoreActor.Command, io.akkaetcd.api.HashKVResponse>askWithStatus(refs.store(),
+              replyTo -> new StoreActor.HashKv(r.getRevision(), replyTo), Duration.ofSeconds(5), system.scheduler()));
       if (akkaConfig.getBoolean("akka-etcd.experimental-initial-corrupt-check")) {
         InitialCorruptCheck.run(system, refs.store(), layout.memberId(), MemberDirectory.readAll(backend));
       }
@@ -239,8 +246,7 @@ public final class EtcdServer implements AutoCloseable {
       ClusterService cluster = new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
           config.initialClusterToken(), storeState::clusterId, authGate);
       // What a member joining later asks for (see ExistingCluster), as etcd serves GET /members on its peer URLs.
-      ((akka.actor.ExtendedActorSystem) system.classicSystem()).systemActorOf(ExistingCluster.responder(
-          () -> cluster.memberList(MemberListRequest.getDefaultInstance())), ExistingCluster.RESPONDER_NAME);
+      PeerQuery.serve(system.classicSystem(), PeerQuery.MEMBERS, MemberListRequest.class, cluster::memberList);
       LockService lock = LockService.create(storeClient, watchService, materializer, authGate);
       // The JSON gateway sees every request first: it claims /v3/, /v3beta/ and /v3alpha/ paths that are
       // not gRPC, and passes everything else to the gRPC front.
@@ -287,7 +293,10 @@ public final class EtcdServer implements AutoCloseable {
                   Duration.ofSeconds(5), system.scheduler()),
               (r, st) -> new AutoCompactor.View(r.status().leaderId() == layout.memberId(), st.revision())),
           AutoCompaction.of(config.autoCompactionMode(), config.autoCompactionRetention(), GoValues::goDuration));
-      EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState, compactor);
+      PeriodicCorruptCheck corruptCheck = PeriodicCorruptCheck.start(system, Duration.ofNanos(
+              io.akkaetcd.config.EtcdFlags.goDurationNanos(akkaConfig.getString("akka-etcd.experimental-corrupt-check-time"))),
+          layout.memberId(), raftRef, storeRef, storeClient, directory);
+      EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState, compactor, corruptCheck);
       server.publish(storeClient, config);
       return server;
     } catch (Exception e) {
@@ -382,6 +391,9 @@ public final class EtcdServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     closing = true;
+    if (corruptCheck != null) {
+      corruptCheck.close();
+    }
     if (compactor != null) {
       compactor.close();
     }
