@@ -142,7 +142,7 @@ public final class EtcdServer implements AutoCloseable {
         : walDir.resolve(JOURNAL_DIR);
     // member/wal of an etcd data dir holds etcd's segments, not this project's old LevelDB Raft log.
     Path legacyWal = DataDirStart.hasEtcdFiles(memberDir, walDir) ? null : memberDir.resolve(LEGACY_WAL_DIR);
-    DataDirStart.Stores stores = DataDirStart.open(config, walDir, journal);
+    DataDirStart.Stores stores = DataDirStart.open(config, walDir);
     LevelDbBackend backend = stores.backend();
     boolean logOnDisk = Files.isDirectory(journal) || (legacyWal != null && Files.isDirectory(legacyWal));
     Config systemConfig = flags.peerTlsConfig(security.peer()).withFallback(flags.remotingConfig(config))
@@ -297,7 +297,8 @@ public final class EtcdServer implements AutoCloseable {
               io.akkaetcd.config.EtcdFlags.goDurationNanos(akkaConfig.getString("akka-etcd.experimental-corrupt-check-time"))),
           layout.memberId(), raftRef, storeRef, storeClient, directory);
       EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState, compactor, corruptCheck);
-      server.publish(storeClient, config);
+      server.publish(storeClient, config, stores.imported() && !io.akkaetcd.mvcc.BackendImport.logJournaled(backend)
+          ? () -> io.akkaetcd.mvcc.BackendImport.markLogJournaled(backend) : () -> {});
       return server;
     } catch (Exception e) {
       system.terminate();
@@ -343,7 +344,8 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /** Announces this member's name and client URLs through Raft, retrying until a quorum takes it. */
-  private void publish(StoreClient storeClient, MemberConfig config) {
+  /** @param onPublished run once published: the Raft log is then durable in the journal */
+  private void publish(StoreClient storeClient, MemberConfig config, Runnable onPublished) {
     Member self = layout.self().toBuilder().clearClientURLs()
         .addAllClientURLs(config.advertiseClientUrls().stream().map(URI::toString).toList()).build();
     InternalRaftRequest request = InternalRaftRequest.newBuilder().setMemberAttributes(self).build();
@@ -355,9 +357,10 @@ public final class EtcdServer implements AutoCloseable {
             Long.toHexString(layout.memberId()), config.name(), self.getClientURLsList(),
             Long.toHexString(storeState.clusterId()));
         log.info("ready to serve client requests");
+        onPublished.run();
         published.complete(null);
       } else if (!closing) {
-        system.scheduler().scheduleOnce(Duration.ofMillis(200), () -> publish(storeClient, config),
+        system.scheduler().scheduleOnce(Duration.ofMillis(200), () -> publish(storeClient, config, onPublished),
             system.executionContext());
       }
     });
