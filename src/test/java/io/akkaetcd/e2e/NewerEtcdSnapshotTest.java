@@ -30,7 +30,7 @@ class NewerEtcdSnapshotTest {
   }
 
   /** Every file's path and content, hashed: what "nothing overwritten" compares. */
-  private static byte[] treeDigest(Path dir) throws Exception {
+  static byte[] treeDigest(Path dir) throws Exception {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted().toList()) {
