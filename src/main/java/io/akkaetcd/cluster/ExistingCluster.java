@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +42,8 @@ public final class ExistingCluster {
   private ExistingCluster() {}
 
   /**
-   * Asks the other members of {@code --initial-cluster} in turn (etcd's getRemotePeerURLs: every member but
-   * the one of this name) and returns this member's layout in the existing cluster.
+   * Asks the other members of {@code --initial-cluster} (etcd's getRemotePeerURLs: every member but the one
+   * of this name) and returns this member's layout in the existing cluster.
    *
    * @param systemConfig the member's actor system config (remoting, peer TLS); the asking system runs it
    *     on a free port
@@ -59,21 +61,33 @@ public final class ExistingCluster {
         .withValue("akka.remote.artery.bind.port", ConfigValueFactory.fromAnyRef(""));
     ActorSystem system = ActorSystem.create("etcd-join", asking.withFallback(ConfigFactory.load()));
     try {
+      // All at once, the first answer wins: a member that cannot be reached (down, or refusing this member's
+      // peer certificate) costs one timeout in all, not one each as etcd's sequential GETs would.
+      CompletableFuture<MemberListResponse> first = new CompletableFuture<>();
+      AtomicInteger pending = new AtomicInteger(remotes.size());
       for (URI url : remotes) {
-        try {
-          Object answer = PeerQuery.ask(system, url, PeerQuery.MEMBERS, MemberListRequest.getDefaultInstance(),
-              ASK_TIMEOUT).toCompletableFuture().get(ASK_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-          if (answer instanceof MemberListResponse members) {
-            return assignIds(config, members);
-          }
-          log.warn("failed to get cluster response address={} error=unexpected answer {}", url, answer);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-          log.warn("failed to get cluster response address={} error={}", url,
-              e.getCause() != null ? e.getCause().toString() : e.toString());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
+        PeerQuery.ask(system, url, PeerQuery.MEMBERS, MemberListRequest.getDefaultInstance(), ASK_TIMEOUT)
+            .whenComplete((answer, failure) -> {
+              if (answer instanceof MemberListResponse members) {
+                first.complete(members);
+              } else {
+                log.warn("failed to get cluster response address={} error={}", url,
+                    failure != null ? failure.toString() : "unexpected answer " + answer);
+              }
+              if (pending.decrementAndGet() == 0) {
+                first.completeExceptionally(new IllegalStateException("no member answered"));
+              }
+            });
+      }
+      if (remotes.isEmpty()) {
+        first.completeExceptionally(new IllegalStateException("no other member in --initial-cluster"));
+      }
+      try {
+        return assignIds(config, first.get(ASK_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS));
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // etcd's error below
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     } finally {
       system.terminate();

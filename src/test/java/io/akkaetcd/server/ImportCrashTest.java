@@ -95,11 +95,11 @@ class ImportCrashTest {
       try (EtcdServer server = EtcdServer.start(member, config)) {
         server.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
         try (Client c = Client.builder().endpoints("http://127.0.0.1:" + server.clientPort()).build()) {
-          var got = c.getKVClient().get(ByteSequence.from("k4", UTF_8)).get(10, TimeUnit.SECONDS);
+          var got = c.getKVClient().get(ByteSequence.from("k4", UTF_8)).get(30, TimeUnit.SECONDS);
           assertEquals("v4", got.getKvs().get(0).getValue().toString(UTF_8));
           assertEquals(4, got.getHeader().getRevision());
           assertEquals(5, c.getKVClient().put(ByteSequence.from("k5", UTF_8), ByteSequence.from("v5", UTF_8))
-              .get(10, TimeUnit.SECONDS).getHeader().getRevision());
+              .get(30, TimeUnit.SECONDS).getHeader().getRevision());
         }
       }
       DataDirStart.Stores served = DataDirStart.open(member, walDir);
