@@ -10,6 +10,8 @@ import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
 import io.akkaetcd.server.FailStop;
+import io.akkaetcd.tcpproxy.GatewayCommand;
+import io.akkaetcd.tcpproxy.TcpProxy;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("gateway")) {
+      gateway(java.util.List.of(args));
+      return;
+    }
     LaunchRequest request = EtcdFlags.request(args, System.getenv());
     if (request instanceof LaunchRequest.PrintVersion v) {
       System.out.print(v.text());
@@ -33,6 +39,33 @@ public final class Main {
     } else if (request instanceof LaunchRequest.Run run) {
       run(run);
     }
+  }
+
+  /** {@code etcd gateway start}: etcd's L4 proxy in front of the members. */
+  private static void gateway(java.util.List<String> args) throws Exception {
+    GatewayCommand.Request request = GatewayCommand.parse(args);
+    if (request instanceof GatewayCommand.Fail f) {
+      System.err.print(f.message());
+      System.exit(f.exitCode());
+    }
+    GatewayCommand.Start start = (GatewayCommand.Start) request;
+    TcpProxy proxy;
+    try {
+      proxy = TcpProxy.start(start.listen(), start.endpoints(), start.retryDelay());
+    } catch (IOException e) {
+      System.err.println("listen tcp " + start.listen().getHostString() + ":" + start.listen().getPort() + ": " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    StopSignals.install(() -> {
+      try {
+        proxy.close();
+      } catch (IOException e) {
+        // stopping anyway
+      }
+      LogSetup.flush();
+    });
+    Thread.currentThread().join();
   }
 
   private static void run(LaunchRequest.Run run) throws Exception {
