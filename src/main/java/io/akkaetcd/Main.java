@@ -13,6 +13,7 @@ import io.akkaetcd.server.FailStop;
 import io.akkaetcd.tcpproxy.GatewayCommand;
 import io.akkaetcd.tcpproxy.TcpProxy;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,6 +107,10 @@ public final class Main {
       System.err.println(e.getMessage());
       System.exit(e.exitCode());
       return;
+    } catch (Exception e) {
+      log.error("the member could not start (see the errors above): {}", e.toString());
+      System.exit(1);
+      return;
     }
     server.ready().thenRun(() -> {
       try {
@@ -116,7 +121,17 @@ public final class Main {
         log.error("failed to notify systemd for readiness", e);
       }
     });
+    AtomicBoolean signalled = new AtomicBoolean();
+    // Akka stops the actor system of a node the cluster refused (another cluster's token): fail-stop.
+    server.terminated().thenRun(() -> {
+      if (!signalled.get()) {
+        log.error("the member's actor system stopped (see the error above); exiting");
+        LogSetup.flush();
+        System.exit(1);
+      }
+    });
     StopSignals.install(() -> {
+      signalled.set(true);
       log.info("received signal; shutting down");
       try {
         server.close();
@@ -125,7 +140,8 @@ public final class Main {
       }
       LogSetup.flush();
     });
-    // the process ends by a signal (StopSignals, after the orderly stop) or a fail-stop halt
+    // the process ends by a signal (StopSignals, after the orderly stop), a fail-stop halt, or the exit
+    // above when Akka stopped the actor system
     Thread.currentThread().join();
   }
 }
