@@ -181,7 +181,7 @@ public final class EtcdFlags {
     notServed("2h", "grpc-keepalive-interval");
     notServed("20s", "grpc-keepalive-timeout");
     notServed("0", "backend-batch-limit");
-    notServed("0s", "backend-batch-interval", "experimental-corrupt-check-time");
+    notServed("0s", "backend-batch-interval");
     notServed("*", "host-whitelist");
     notServed("off", "proxy");
     notServed("5000", "proxy-failure-wait", "proxy-write-timeout");

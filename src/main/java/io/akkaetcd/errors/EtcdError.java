@@ -9,6 +9,7 @@ public enum EtcdError {
   COMPACTED("OUT_OF_RANGE", "etcdserver: mvcc: required revision has been compacted"),
   FUTURE_REV("OUT_OF_RANGE", "etcdserver: mvcc: required revision is a future revision"),
   NO_SPACE("RESOURCE_EXHAUSTED", "etcdserver: mvcc: database space exceeded"),
+  CORRUPT("DATA_LOSS", "etcdserver: corrupt cluster"),
   REQUEST_TOO_LARGE("INVALID_ARGUMENT", "etcdserver: request is too large"),
   TOO_MANY_REQUESTS("RESOURCE_EXHAUSTED", "etcdserver: too many requests"),
   TOO_MANY_OPS("INVALID_ARGUMENT", "etcdserver: too many operations in txn request"),

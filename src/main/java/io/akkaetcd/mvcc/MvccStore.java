@@ -280,6 +280,11 @@ public final class MvccStore {
 
   // ---- request checks of etcd's gRPC layer (they need no store) ----
 
+  /** True if the txn puts or deletes in any branch, at any depth (etcd's !isTxnReadonly). */
+  public static boolean writes(TxnRequest request) {
+    return TxnPaths.writes(request);
+  }
+
   /** etcd's checkTxnRequest and checkIntervals: op counts, empty keys, keys written twice. */
   public static void validateTxn(TxnRequest request, int maxTxnOps) {
     RequestChecks.checkTxn(request, maxTxnOps);

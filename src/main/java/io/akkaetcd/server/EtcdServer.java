@@ -23,6 +23,9 @@ import io.akkaetcd.server.auth.TokenOptions;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.KV;
 import io.akkaetcd.cluster.ClusterLayout;
+import io.akkaetcd.cluster.ExistingCluster;
+import io.akkaetcd.cluster.PeerQuery;
+import io.akkaetcd.api.MemberListRequest;
 import io.akkaetcd.cluster.RaftBootstrap;
 import io.akkaetcd.api.Maintenance;
 import io.akkaetcd.api.MaintenanceHandlerFactory;
@@ -103,10 +106,12 @@ public final class EtcdServer implements AutoCloseable {
   private volatile boolean closing;
 
   private final AutoCompactor compactor;
+  private final PeriodicCorruptCheck corruptCheck;
 
   private EtcdServer(ActorSystem<?> system, LevelDbBackend backend, List<ServerBinding> bindings,
-      ClusterLayout layout, StoreState storeState, AutoCompactor compactor) {
+      ClusterLayout layout, StoreState storeState, AutoCompactor compactor, PeriodicCorruptCheck corruptCheck) {
     this.compactor = compactor;
+    this.corruptCheck = corruptCheck;
     this.system = system;
     this.backend = backend;
     this.bindings = bindings;
@@ -139,14 +144,25 @@ public final class EtcdServer implements AutoCloseable {
         : walDir.resolve(JOURNAL_DIR);
     // member/wal of an etcd data dir holds etcd's segments, not this project's old LevelDB Raft log.
     Path legacyWal = DataDirStart.hasEtcdFiles(memberDir, walDir) ? null : memberDir.resolve(LEGACY_WAL_DIR);
-    DataDirStart.Stores stores = DataDirStart.open(config, walDir, journal);
+    DataDirStart.Stores stores = DataDirStart.open(config, walDir);
     LevelDbBackend backend = stores.backend();
     boolean logOnDisk = Files.isDirectory(journal) || (legacyWal != null && Files.isDirectory(legacyWal));
-    MemberIdentity identity = identity(backend, logOnDisk, flags, config);
-    // An imported member's peers are the members etcd's data names, not the flags' cluster.
+    Config systemConfig = flags.peerTlsConfig(security.peer()).withFallback(flags.remotingConfig(config))
+        .withFallback(akkaConfig);
+    ClusterLayout joined;
+    try {
+      joined = joiningNow(backend, logOnDisk, stores, config) ? ExistingCluster.fetch(config, systemConfig) : null;
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+    MemberIdentity identity = joined != null ? stored(backend, new MemberIdentity(joined.memberId(), joined.clusterId()))
+        : identity(backend, flags, config);
+    // An imported member's peers are the members etcd's data names, not the flags' cluster; a member joining
+    // now knows them (with their IDs) from the cluster it asked.
     ClusterLayout layout = stores.imported()
         ? ClusterLayout.imported(identity.memberId(), identity.clusterId(), MemberDirectory.readAll(backend))
-        : flags.withIdentity(identity.memberId(), identity.clusterId());
+        : joined != null ? joined : flags.withIdentity(identity.memberId(), identity.clusterId());
     RaftActor.Start raftStart = RaftBootstrap.start(layout, config, stores.initialLog(),
         akkaConfig.getBoolean("akka-etcd.force-new-cluster"));
     Config journalDir = ConfigFactory.parseMap(Map.of("akka-etcd-wal-journal.dir", journal.toString()));
@@ -179,13 +195,17 @@ public final class EtcdServer implements AutoCloseable {
         backend.dir(), SnapshotTransferSettings.from(akkaConfig), wireClusterId, layout.members().keySet(),
         metrics.peers());
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
-        PeerTransport.SYSTEM_NAME, ClusterMembership.settings(layout, config, wireClusterId).withFallback(journalDir).withFallback(layout.peerTlsConfig(security.peer()))
-        .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
+        PeerTransport.SYSTEM_NAME, ClusterMembership.settings(layout, config, wireClusterId).withFallback(journalDir)
+        .withFallback(systemConfig));
     try {
       MemberGuardian.Started refs = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(system,
           MemberGuardian.GetStarted::new, Duration.ofSeconds(10), system.scheduler()).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       StoreClient storeClient = refs.storeClient();
+      // etcd's /members/hashkv on its peer URLs: what the corruption checks of the other members ask.
+      PeerQuery.serve(system.classicSystem(), PeerQuery.HASH_KV, io.akkaetcd.api.HashKVRequest.class,
+          r -> AskPattern.<StoreActor.Command, io.akkaetcd.api.HashKVResponse>askWithStatus(refs.store(),
+              replyTo -> new StoreActor.HashKv(r.getRevision(), replyTo), Duration.ofSeconds(5), system.scheduler()));
       if (akkaConfig.getBoolean("akka-etcd.experimental-initial-corrupt-check")) {
         InitialCorruptCheck.run(system, refs.store(), layout.memberId(), MemberDirectory.readAll(backend));
       }
@@ -233,6 +253,8 @@ public final class EtcdServer implements AutoCloseable {
       AuthService auth = new AuthService(storeClient, authGate, passwords);
       ClusterService cluster = new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
           config.initialClusterToken(), storeState::clusterId, authGate);
+      // What a member joining later asks for (see ExistingCluster), as etcd serves GET /members on its peer URLs.
+      PeerQuery.serve(system.classicSystem(), PeerQuery.MEMBERS, MemberListRequest.class, cluster::memberList);
       LockService lock = LockService.create(storeClient, watchService, materializer, authGate);
       // The JSON gateway sees every request first: it claims /v3/, /v3beta/ and /v3alpha/ paths that are
       // not gRPC, and passes everything else to the gRPC front.
@@ -281,8 +303,12 @@ public final class EtcdServer implements AutoCloseable {
                   Duration.ofSeconds(5), system.scheduler()),
               (r, st) -> new AutoCompactor.View(r.status().leaderId() == layout.memberId(), st.revision())),
           AutoCompaction.of(config.autoCompactionMode(), config.autoCompactionRetention(), GoValues::goDuration));
-      EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState, compactor);
-      server.publish(storeClient, config);
+      PeriodicCorruptCheck corruptCheck = PeriodicCorruptCheck.start(system, Duration.ofNanos(
+              io.akkaetcd.config.EtcdFlags.goDurationNanos(akkaConfig.getString("akka-etcd.experimental-corrupt-check-time"))),
+          layout.memberId(), raftRef, storeRef, storeClient, directory);
+      EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState, compactor, corruptCheck);
+      server.publish(storeClient, config, stores.imported() && !io.akkaetcd.mvcc.BackendImport.logJournaled(backend)
+          ? () -> io.akkaetcd.mvcc.BackendImport.markLogJournaled(backend) : () -> {});
       return server;
     } catch (Exception e) {
       system.terminate();
@@ -293,18 +319,30 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /**
-   * The member's ids: as stored at bootstrap, else (a brand-new member, or a data dir written before
-   * ids were stored) from the flags, stored now. A member joining an existing cluster stores no
-   * cluster id: it learns it from the log. The ids are needed before the WAL actor recovers the log,
-   * so {@code logOnDisk} says only whether a journal (or an old member/wal) is there: a member with one
-   * joined long ago.
+   * etcd's {@code !haveWAL && !cfg.NewCluster}: a member with no identity, no log and no imported data,
+   * started with {@code --initial-cluster-state existing}, learns its ID from the cluster it joins.
    */
-  private static MemberIdentity identity(LevelDbBackend backend, boolean logOnDisk, ClusterLayout flags,
+  private static boolean joiningNow(LevelDbBackend backend, boolean logOnDisk, DataDirStart.Stores stores,
       MemberConfig config) {
+    return "existing".equals(config.initialClusterState()) && !logOnDisk && !stores.imported()
+        && MemberIdentity.read(backend) == null;
+  }
+
+  private static MemberIdentity stored(LevelDbBackend backend, MemberIdentity identity) {
+    MemberIdentity.storeAtBootstrap(backend, identity);
+    return identity;
+  }
+
+  /**
+   * The member's ids: as stored at bootstrap, else (a brand-new member of a new cluster, or a data dir
+   * written before ids were stored) from the flags, stored now. A member that joined an existing cluster
+   * took its ids from the cluster (see {@link #joiningNow}); its flags never gave them.
+   */
+  private static MemberIdentity identity(LevelDbBackend backend, ClusterLayout flags, MemberConfig config) {
     MemberIdentity stored = MemberIdentity.read(backend);
     if (stored != null) {
       boolean joined = "existing".equals(config.initialClusterState());
-      if (stored.memberId() != flags.memberId() || (!joined && stored.clusterId() != flags.clusterId())) {
+      if (!joined && (stored.memberId() != flags.memberId() || stored.clusterId() != flags.clusterId())) {
         log.warn("ignoring --initial-cluster* flags: the member was bootstrapped as member-id={} cluster-id={} "
                 + "(the flags give member-id={} cluster-id={})", Long.toHexString(stored.memberId()),
             Long.toHexString(stored.clusterId()), Long.toHexString(flags.memberId()),
@@ -312,14 +350,12 @@ public final class EtcdServer implements AutoCloseable {
       }
       return stored;
     }
-    boolean joining = "existing".equals(config.initialClusterState()) && !logOnDisk;
-    MemberIdentity fresh = new MemberIdentity(flags.memberId(), joining ? 0 : flags.clusterId());
-    MemberIdentity.storeAtBootstrap(backend, fresh);
-    return fresh;
+    return stored(backend, new MemberIdentity(flags.memberId(), flags.clusterId()));
   }
 
   /** Announces this member's name and client URLs through Raft, retrying until a quorum takes it. */
-  private void publish(StoreClient storeClient, MemberConfig config) {
+  /** @param onPublished run once published: the Raft log is then durable in the journal */
+  private void publish(StoreClient storeClient, MemberConfig config, Runnable onPublished) {
     Member self = layout.self().toBuilder().clearClientURLs()
         .addAllClientURLs(config.advertiseClientUrls().stream().map(URI::toString).toList()).build();
     InternalRaftRequest request = InternalRaftRequest.newBuilder().setMemberAttributes(self).build();
@@ -331,9 +367,10 @@ public final class EtcdServer implements AutoCloseable {
             Long.toHexString(layout.memberId()), config.name(), self.getClientURLsList(),
             Long.toHexString(storeState.clusterId()));
         log.info("ready to serve client requests");
+        onPublished.run();
         published.complete(null);
       } else if (!closing) {
-        system.scheduler().scheduleOnce(Duration.ofMillis(200), () -> publish(storeClient, config),
+        system.scheduler().scheduleOnce(Duration.ofMillis(200), () -> publish(storeClient, config, onPublished),
             system.executionContext());
       }
     });
@@ -375,6 +412,9 @@ public final class EtcdServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     closing = true;
+    if (corruptCheck != null) {
+      corruptCheck.close();
+    }
     if (compactor != null) {
       compactor.close();
     }

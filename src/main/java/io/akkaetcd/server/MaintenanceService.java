@@ -122,7 +122,8 @@ public final class MaintenanceService implements Maintenance {
 
   @Override
   public CompletionStage<DefragmentResponse> defragment(DefragmentRequest in) {
-    return DirectFutures.direct(AskPattern.ask(store, StoreActor.Defragment::new, Duration.ofSeconds(30), scheduler))
+    // A compaction of a large store takes minutes; the client's own deadline (etcdctl's --command-timeout) applies.
+    return DirectFutures.direct(AskPattern.ask(store, StoreActor.Defragment::new, Duration.ofMinutes(10), scheduler))
         .thenApply(s -> DefragmentResponse.newBuilder().setHeader(header(s.revision(), 0)).build());
   }
 

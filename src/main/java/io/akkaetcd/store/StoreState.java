@@ -155,6 +155,11 @@ public final class StoreState {
     dbSizeBytes = dbSizeInUseBytes;
   }
 
+  /** The backend's compaction (defragment's physical part); runs off the store actor's thread. */
+  void compactBackend() {
+    backend.compact();
+  }
+
   /**
    * Maintenance.Hash: etcd hashes its whole bolt file's buckets (names, then each key and value, CRC-32C)
    * but the consistent index; this hashes the same over the buckets this store exports as etcd's
