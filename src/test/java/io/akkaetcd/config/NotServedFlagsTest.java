@@ -45,18 +45,18 @@ class NotServedFlagsTest {
 
   @Test
   void aFlagNotServedIsRefusedByNameFromTheCommandLineAndTheEnvironment() {
-    String expected = "error verifying flags, --discovery-srv (ETCD_DISCOVERY_SRV) is set to \"example.com\", which "
-        + "akka-etcd does not serve: it runs as with \"\". See 'etcd --help'.";
+    String expected = "error verifying flags, --proxy (ETCD_PROXY) is set to \"on\", which "
+        + "akka-etcd does not serve: it runs as with \"off\". See 'etcd --help'.";
     EtcdConfigException e = assertThrows(EtcdConfigException.class,
-        () -> EtcdFlags.refuseNotServed(config(Map.of(), "--discovery-srv=example.com")));
+        () -> EtcdFlags.refuseNotServed(config(Map.of(), "--proxy=on")));
     assertEquals(expected, e.getMessage());
     assertEquals(1, e.exitCode());
     e = assertThrows(EtcdConfigException.class,
-        () -> EtcdFlags.refuseNotServed(config(Map.of("ETCD_DISCOVERY_SRV", "example.com"))));
+        () -> EtcdFlags.refuseNotServed(config(Map.of("ETCD_PROXY", "on"))));
     assertEquals(expected, e.getMessage());
     assertThrows(EtcdConfigException.class, () -> EtcdFlags.refuseNotServed(config(Map.of(), "--pre-vote=false")));
     assertThrows(EtcdConfigException.class, () -> EtcdFlags.refuseNotServed(config(Map.of(), "--enable-v2")));
-    assertThrows(EtcdConfigException.class, () -> EtcdFlags.refuseNotServed(config(Map.of(), "--config-file=/etc/etcd.yml")));
+    assertThrows(EtcdConfigException.class, () -> EtcdFlags.refuseNotServed(config(Map.of(), "--max-wals=3")));
   }
 
   @Test
@@ -78,8 +78,8 @@ class NotServedFlagsTest {
   @Test
   void helpSaysWhichFlagsAreNotServed() {
     String help = EtcdFlags.flagsText();
-    assertTrue(help.contains("  --discovery-srv ''\n    DNS srv domain used to bootstrap the cluster.\n"
-        + "    [akka-etcd: not served; refused at start unless '']\n"), help);
+    assertTrue(help.contains("  --proxy 'off'\n    Proxy mode setting ('off', 'readonly' or 'on').\n"
+        + "    [akka-etcd: not served; refused at start unless 'off']\n"), help);
     assertTrue(help.contains("Human-readable name for this member.\n  --data-dir"), "served flags carry no mark");
     long marked = help.lines().filter(l -> l.contains("[akka-etcd: not served")).count();
     assertEquals(EtcdFlags.notServed().size(), marked);
