@@ -311,13 +311,13 @@ run_go() {
     out=$(sed -n '/^Watch events received summary/,$p' <<<"$out")
   fi
   local rps p50 p99 errs
-  rps=$(sed -n 's/^ *Requests\/sec:\s*\([0-9.]*\).*/\1/p' <<<"$out" | tail -n 1)
+  rps=$(sed -n 's/^ *Requests\/sec:\s*\([0-9.eE+-]*\).*/\1/p' <<<"$out" | tail -n 1)
   if [[ $rc -ne 0 || -z "$rps" ]]; then
     echo "ERR failed (exit $rc): $(grep -v '^\s*$' "$WORK/bench.err" | grep -v '^ *[0-9]* / ' | tail -n 1 | cut -c1-80)"
     return
   fi
-  p50=$(sed -n 's/^ *50% in \([0-9.]*\) secs.*/\1/p' <<<"$out" | tail -n 1)
-  p99=$(sed -n 's/^ *99% in \([0-9.]*\) secs.*/\1/p' <<<"$out" | tail -n 1)
+  p50=$(sed -n 's/^ *50% in \([0-9.eE+-]*\) secs.*/\1/p' <<<"$out" | tail -n 1)
+  p99=$(sed -n 's/^ *99% in \([0-9.eE+-]*\) secs.*/\1/p' <<<"$out" | tail -n 1)
   errs=$(sed -n '/^Error distribution/,$p' <<<"$out" | sed -n 's/^ *\[\([0-9]*\)\].*/\1/p' | awk '{s+=$1} END {print s+0}')
   local requests=$total
   [[ $args == watch* ]] && requests=$((WATCH_PUTS * 1000))
