@@ -11,7 +11,6 @@ import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
 import io.akkaetcd.server.FailStop;
 import java.io.IOException;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,16 +83,16 @@ public final class Main {
         log.error("failed to notify systemd for readiness", e);
       }
     });
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    StopSignals.install(() -> {
       log.info("received signal; shutting down");
       try {
         server.close();
       } catch (Exception e) {
         log.error("error while stopping", e);
       }
-      stopped.countDown();
-    }, "shutdown"));
-    stopped.await();
+      LogSetup.flush();
+    });
+    // the process ends by a signal (StopSignals, after the orderly stop) or a fail-stop halt
+    Thread.currentThread().join();
   }
 }

@@ -54,6 +54,11 @@ public final class LogSetup {
     }
   }
 
+  /** Writes out and closes every appender: the last step before the process dies by a signal. */
+  public static void flush() {
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+  }
+
   private static Encoder<ILoggingEvent> encoder(String logger, LoggerContext context) {
     Encoder<ILoggingEvent> encoder;
     if (logger.equals("capnslog")) {

@@ -66,8 +66,8 @@ class ReleaseArchiveTest {
       assertEquals("OK\n", Etcdctl.run(member.endpoint(), null, "put", "shipped", "yes").stdout());
       assertEquals("shipped\nyes\n", Etcdctl.run(member.endpoint(), null, "get", "shipped").stdout());
 
-      // SIGTERM, as systemd or a container runtime stops it: the shutdown hook closes the member.
-      // 143: the JVM ends by the signal after its hooks, as etcd re-raises it after its own cleanup
+      // SIGTERM, as systemd or a container runtime stops it: the member closes itself first.
+      // 143 (128 + SIGTERM): the member dies by the signal after its orderly stop, as etcd (StopSignalTest)
       assertEquals(143, member.terminate(), member.output());
       assertTrue(member.output().contains("received signal; shutting down"), member.output());
     }
