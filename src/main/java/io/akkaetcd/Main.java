@@ -10,7 +10,10 @@ import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
 import io.akkaetcd.server.FailStop;
+import io.akkaetcd.tcpproxy.GatewayCommand;
+import io.akkaetcd.tcpproxy.TcpProxy;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("gateway")) {
+      gateway(java.util.List.of(args));
+      return;
+    }
     LaunchRequest request = EtcdFlags.request(args, System.getenv());
     if (request instanceof LaunchRequest.PrintVersion v) {
       System.out.print(v.text());
@@ -33,6 +40,33 @@ public final class Main {
     } else if (request instanceof LaunchRequest.Run run) {
       run(run);
     }
+  }
+
+  /** {@code etcd gateway start}: etcd's L4 proxy in front of the members. */
+  private static void gateway(java.util.List<String> args) throws Exception {
+    GatewayCommand.Request request = GatewayCommand.parse(args);
+    if (request instanceof GatewayCommand.Fail f) {
+      System.err.print(f.message());
+      System.exit(f.exitCode());
+    }
+    GatewayCommand.Start start = (GatewayCommand.Start) request;
+    TcpProxy proxy;
+    try {
+      proxy = TcpProxy.start(start.listen(), start.endpoints(), start.retryDelay());
+    } catch (IOException e) {
+      System.err.println("listen tcp " + start.listen().getHostString() + ":" + start.listen().getPort() + ": " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    StopSignals.install(() -> {
+      try {
+        proxy.close();
+      } catch (IOException e) {
+        // stopping anyway
+      }
+      LogSetup.flush();
+    });
+    Thread.currentThread().join();
   }
 
   private static void run(LaunchRequest.Run run) throws Exception {
@@ -73,6 +107,10 @@ public final class Main {
       System.err.println(e.getMessage());
       System.exit(e.exitCode());
       return;
+    } catch (Exception e) {
+      log.error("the member could not start (see the errors above): {}", e.toString());
+      System.exit(1);
+      return;
     }
     server.ready().thenRun(() -> {
       try {
@@ -83,7 +121,17 @@ public final class Main {
         log.error("failed to notify systemd for readiness", e);
       }
     });
+    AtomicBoolean signalled = new AtomicBoolean();
+    // Akka stops the actor system of a node the cluster refused (another cluster's token): fail-stop.
+    server.terminated().thenRun(() -> {
+      if (!signalled.get()) {
+        log.error("the member's actor system stopped (see the error above); exiting");
+        LogSetup.flush();
+        System.exit(1);
+      }
+    });
     StopSignals.install(() -> {
+      signalled.set(true);
       log.info("received signal; shutting down");
       try {
         server.close();
@@ -92,7 +140,8 @@ public final class Main {
       }
       LogSetup.flush();
     });
-    // the process ends by a signal (StopSignals, after the orderly stop) or a fail-stop halt
+    // the process ends by a signal (StopSignals, after the orderly stop), a fail-stop halt, or the exit
+    // above when Akka stopped the actor system
     Thread.currentThread().join();
   }
 }

@@ -30,6 +30,7 @@ import io.akkaetcd.store.PendingRequests;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.wal.WalActor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -77,6 +78,15 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   /** A keep-alive arrived here: if this member does not lead, pass it to the leader. */
   public record RenewLease(long leaseId) implements Command {}
+
+  /** The Akka Cluster failure detector lost sight of this peer (etcd's ReportUnreachable). */
+  public record PeerUnreachable(long memberId) implements Command {}
+
+  /** Tell {@code subscriber} the Raft configuration now, and again each time it changes. */
+  public record WatchConfiguration(ActorRef<ConfigurationChanged> subscriber) implements Command {}
+
+  /** The voters and learners in effect, as applied from the log. */
+  public record ConfigurationChanged(Configuration configuration) {}
 
   /** What Maintenance.Status reports of Raft. */
   public record RaftView(RaftStatus status, long appliedIndex, long leaderChanges) {}
@@ -143,6 +153,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private int transferTicksLeft;
   private ProposeConfChange confChange;
   private int confChangeTicksLeft;
+  private final List<ActorRef<ConfigurationChanged>> configurationWatchers = new ArrayList<>();
 
   public static Behavior<Command> create(Start start, akka.actor.ActorRef wal,
       ActorRef<StoreActor.Command> store, ActorRef<SnapshotSender.Command> snapshots, PeerTransport peers,
@@ -249,6 +260,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
         .onMessage(TransferLeadership.class, this::onTransferLeadership)
         .onMessage(ProposeConfChange.class, this::onProposeConfChange)
         .onMessage(RenewLease.class, this::onRenewLease)
+        .onMessage(PeerUnreachable.class, this::onPeerUnreachable)
+        .onMessage(WatchConfiguration.class, this::onWatchConfiguration)
         .onMessageEquals(WalSaved.INSTANCE, this::onWalSaved)
         .build();
   }
@@ -292,8 +305,21 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     return driveSoon();
   }
 
+  private Behavior<Command> onPeerUnreachable(PeerUnreachable p) {
+    node.reportUnreachable(p.memberId());
+    return driveSoon();
+  }
+
+  private Behavior<Command> onWatchConfiguration(WatchConfiguration w) {
+    configurationWatchers.add(w.subscriber());
+    w.subscriber().tell(new ConfigurationChanged(node.status().configuration()));
+    return this;
+  }
+
+  /** Only the PeerInbox tells this, and only what it authenticated (see PeerAuthentication). */
   private Behavior<Command> onFromPeer(FromPeer fromPeer) {
     PeerMessage m = fromPeer.message();
+    peers.adoptClusterId(m.getClusterId());
     if (m.hasForwardedProposal()) {
       // Proposed on a member that thought we lead; if we no longer do, the origin times out.
       node.propose(m.getForwardedProposal().toByteArray());
@@ -411,6 +437,11 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       onLeaderChange(rd.softState().leaderId(), rd.softState().role());
     }
     node.advance(rd);
+    if (rd.snapshot() != null
+        || rd.committedEntries().stream().anyMatch(e -> e.type() == LogEntry.EntryType.CONF_CHANGE)) {
+      ConfigurationChanged changed = new ConfigurationChanged(node.status().configuration());
+      configurationWatchers.forEach(w -> w.tell(changed));
+    }
     if (confChange != null && inEffect(confChange.change())) {
       confChange.replyTo().tell(true);
       confChange = null;

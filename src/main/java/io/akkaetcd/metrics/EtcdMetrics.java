@@ -25,6 +25,7 @@ public final class EtcdMetrics {
   private final Histogram walFsync;
   private final Histogram backendCommit;
   private final GrpcServerMetrics grpc;
+  private final PeerMetrics peers;
   private final Gauge hasLeader;
   private final Gauge isLeader;
   private final Gauge isLearner;
@@ -43,6 +44,7 @@ public final class EtcdMetrics {
     backendCommit = Histogram.exponential(registry, "etcd_disk_backend_commit_duration_seconds",
         "The latency distributions of commit called by backend.", 0.001, 2, 14);
     grpc = new GrpcServerMetrics(registry, extensive);
+    peers = new PeerMetrics(registry, memberId);
     constant("etcd_server_version", "Which version is running. 1 for 'server_version' label with current version.",
         "server_version", serverVersion);
     constant("etcd_cluster_version", "Which version is running. 1 for 'cluster_version' label with current cluster version",
@@ -97,6 +99,11 @@ public final class EtcdMetrics {
 
   public GrpcServerMetrics grpc() {
     return grpc;
+  }
+
+  /** The peer reachability series, set by the cluster membership actor. */
+  public PeerMetrics peers() {
+    return peers;
   }
 
   /** The state-describing series, from what the Raft and store actors answered for this scrape. */

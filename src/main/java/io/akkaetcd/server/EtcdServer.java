@@ -27,6 +27,7 @@ import io.akkaetcd.cluster.RaftBootstrap;
 import io.akkaetcd.api.Maintenance;
 import io.akkaetcd.api.MaintenanceHandlerFactory;
 import io.akkaetcd.api.Member;
+import io.akkaetcd.cluster.ClusterMembership;
 import io.akkaetcd.cluster.PeerTransport;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.cluster.SnapshotTransferSettings;
@@ -163,6 +164,8 @@ public final class EtcdServer implements AutoCloseable {
       }
     }, identity.clusterId(), identity.memberId(), directory, tokens);
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
+    // A member that joined learns the cluster's ID from its peers (0 until then; see PeerAuthentication).
+    long wireClusterId = identity.clusterId();
     EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_VERSION, layout.memberId(),
         storeState::clusterId, config.quotaBackendBytes(), config.metrics().equals("extensive"));
     Histogram walFsync = metrics.walFsync();
@@ -171,9 +174,10 @@ public final class EtcdServer implements AutoCloseable {
         legacyWal, layout.memberId(), layout.peers(), directory,
         Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
         WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop,
-        backend.dir(), SnapshotTransferSettings.from(akkaConfig));
+        backend.dir(), SnapshotTransferSettings.from(akkaConfig), wireClusterId, layout.members().keySet(),
+        metrics.peers());
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
-        PeerTransport.SYSTEM_NAME, journalDir.withFallback(layout.peerTlsConfig(security.peer()))
+        PeerTransport.SYSTEM_NAME, ClusterMembership.settings(layout, config, wireClusterId).withFallback(journalDir).withFallback(layout.peerTlsConfig(security.peer()))
         .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
     try {
       MemberGuardian.Started refs = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(system,
@@ -328,6 +332,14 @@ public final class EtcdServer implements AutoCloseable {
             system.executionContext());
       }
     });
+  }
+
+  /**
+   * Completes when the actor system has stopped: after {@link #close()}, or on its own when Akka shuts it
+   * down (a node refused by the cluster's join check).
+   */
+  public CompletionStage<Void> terminated() {
+    return system.getWhenTerminated().thenApply(done -> null);
   }
 
   /** Completes once the member has published itself through Raft: a quorum is up and it can serve. */

@@ -11,7 +11,10 @@ import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
+import io.akkaetcd.cluster.ClusterMembership;
+import io.akkaetcd.cluster.PeerAuthentication;
 import io.akkaetcd.cluster.PeerInbox;
+import io.akkaetcd.metrics.PeerMetrics;
 import io.akkaetcd.cluster.PeerTransport;
 import io.akkaetcd.cluster.SnapshotReceiver;
 import io.akkaetcd.cluster.SnapshotSender;
@@ -73,7 +76,8 @@ public final class MemberGuardian {
       long memberId, Map<Long, List<URI>> initialPeers, MemberDirectory directory,
       Duration heartbeatInterval, long snapshotCount, int electionTimeoutMs, Histogram walFsync,
       WatchSettings watchSettings, Duration requestTimeout, Duration leaseExpiryInterval, FailStop failStop,
-      java.nio.file.Path storeDir, SnapshotTransferSettings snapshotTransfer) {}
+      java.nio.file.Path storeDir, SnapshotTransferSettings snapshotTransfer,
+      long wireClusterId, java.util.Set<Long> initialMembers, PeerMetrics peerMetrics) {}
 
   private MemberGuardian() {}
 
@@ -82,7 +86,7 @@ public final class MemberGuardian {
       ActorRef<WatchFeed> hub = ctx.spawn(WatchHub.create(), "watch-hub");
       ActorRef<StoreActor.Command> store = ctx.spawn(StoreActor.create(parts.storeState(), parts.pending(), hub),
           "store", DispatcherSelector.blocking());
-      PeerTransport peers = new PeerTransport(ctx.getSystem().classicSystem());
+      PeerTransport peers = new PeerTransport(ctx.getSystem().classicSystem(), parts.wireClusterId());
       parts.initialPeers().forEach(peers::addPeer);
       // Members added later become reachable once their URLs are applied through Raft.
       parts.directory().onMember(m -> {
@@ -103,8 +107,14 @@ public final class MemberGuardian {
       ActorRef<SnapshotReceiver.Command> snapshotReceiver = ctx.spawn(SnapshotReceiver.create(parts.storeDir(),
           store, raft, peers, parts.snapshotTransfer().installTimeout()), "snapshot-receiver",
           DispatcherSelector.blocking());
-      ctx.spawn(Behaviors.supervise(PeerInbox.create(raft, snapshotSender, snapshotReceiver))
+      PeerAuthentication auth = new PeerAuthentication(parts.memberId(), parts.wireClusterId(), parts.initialMembers());
+      ctx.spawn(Behaviors.supervise(PeerInbox.create(raft, snapshotSender, snapshotReceiver, auth, System::nanoTime))
           .onFailure(SupervisorStrategy.restart()), PeerTransport.INBOX_NAME);
+      // A member's system runs the cluster provider (ClusterMembership.settings); an actor test's may not.
+      if ("cluster".equals(ctx.getSystem().settings().config().getString("akka.actor.provider"))) {
+        ctx.spawn(Behaviors.supervise(ClusterMembership.create(peers, raft, parts.peerMetrics()))
+            .onFailure(SupervisorStrategy.restart()), "cluster-membership");
+      }
       StoreClient storeClient = new StoreClient(raft, store, parts.pending(), ctx.getSystem().scheduler(),
           parts.requestTimeout());
       // Only the leader lets leases expire; its revokes go through the log like any write.

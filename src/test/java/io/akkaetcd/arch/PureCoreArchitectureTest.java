@@ -27,7 +27,7 @@ class PureCoreArchitectureTest {
   private static final String[] SHELL = {
       "io.akkaetcd.server..", "io.akkaetcd.cluster..", "io.akkaetcd.storage..", "io.akkaetcd.store..",
       "io.akkaetcd.grpc..", "io.akkaetcd.config..", "io.akkaetcd.raftlog..", "io.akkaetcd.wal..", "io.akkaetcd.bench..",
-      "io.akkaetcd.logging..",
+      "io.akkaetcd.logging..", "io.akkaetcd.tcpproxy..",
       "akka..", "scala..", "io.grpc..", "org.iq80..", "org.fusesource..", "com.typesafe.config..",
       "java.net..", "java.nio.file.."};
 

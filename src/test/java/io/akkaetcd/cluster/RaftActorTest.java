@@ -62,7 +62,7 @@ class RaftActorTest {
     PendingRequests pending = new PendingRequests(ID, 1);
     TestProbe<SnapshotSender.Command> snapshots = testKit.createTestProbe();
     ActorRef<RaftActor.Command> raft = testKit.spawn(RaftActor.create(start, wal, store.ref(), snapshots.ref(),
-        new PeerTransport(Adapter.toClassic(testKit.system())), pending, TICK, 10_000, 1000));
+        new PeerTransport(Adapter.toClassic(testKit.system()), 7), pending, TICK, 10_000, 1000));
 
     // A brand-new member journals the founding entries, then applies them; no time has passed, so
     // nobody has campaigned.

@@ -15,7 +15,12 @@ final class Etcdctl {
   private Etcdctl() {}
 
   static Result run(String endpoint, String stdin, String... args) {
-    List<String> command = new ArrayList<>();
+    return runUnder(List.of(), endpoint, stdin, args);
+  }
+
+  /** Runs etcdctl under a command prefix, e.g. {@code ip netns exec NS} to reach members inside a namespace. */
+  static Result runUnder(List<String> launcher, String endpoint, String stdin, String... args) {
+    List<String> command = new ArrayList<>(launcher);
     command.add(BINARY);
     command.add("--endpoints=" + endpoint);
     command.add("--dial-timeout=5s");

@@ -84,6 +84,24 @@ class InJvmClusterTest {
         assertTrue(Long.parseLong(fsyncs.group(1)) > 0, "every member fsynced its WAL: " + fsyncs.group());
       }
       assertEquals(1, leaders, "exactly one member reports etcd_server_is_leader 1");
+
+      // The members form an Akka Cluster: each sees both others as active peers, labelled as etcd does.
+      for (EtcdServer m : members) {
+        String local = Long.toHexString(m.memberId());
+        java.util.List<String> expected = members.stream().filter(o -> o != m)
+            .map(o -> "etcd_network_active_peers{Local=\"" + local + "\",Remote=\"" + Long.toHexString(o.memberId())
+                + "\"} 1\n").toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String metrics = httpGet("http://127.0.0.1:" + m.clientPort() + "/metrics");
+        while (!expected.stream().allMatch(metrics::contains) && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+          metrics = httpGet("http://127.0.0.1:" + m.clientPort() + "/metrics");
+        }
+        for (String line : expected) {
+          assertTrue(metrics.contains(line), line + " in\n" + metrics);
+        }
+        assertTrue(metrics.contains("# TYPE etcd_network_disconnected_peers_total counter\n"), metrics);
+      }
     } finally {
       for (EtcdServer m : members) {
         m.close();

@@ -89,6 +89,15 @@ class MembershipTest {
         list = Etcdctl.run(ep, null, "member", "list").stdout();
         assertEquals(3, list.strip().split("\n").length, list);
         assertEquals(0, Etcdctl.run(ep, null, "put", "after-remove", "ok").exitCode(), "three voters still commit");
+
+        // Raft removed it, so every other member downs it in the Akka Cluster and sees it leave; nothing
+        // in Akka stops its process (a removed etcd member runs until it is stopped, too).
+        String address = "akka://etcd@127.0.0.1:" + peerPort;
+        for (ProcessMember other : cluster.members) {
+          other.awaitOutput("member " + id + " was removed through Raft; downing " + address, 30);
+          other.awaitOutput("akka cluster: MemberRemoved " + address, 30);
+        }
+        assertTrue(learner.isAlive(), "the removed member's process keeps running");
       }
     }
   }

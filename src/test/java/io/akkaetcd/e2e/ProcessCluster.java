@@ -16,6 +16,11 @@ final class ProcessCluster implements AutoCloseable {
   private final Path root;
 
   ProcessCluster(int size, String... flags) throws Exception {
+    this(size, i -> List.of(), flags);
+  }
+
+  /** Member {@code i} (0-based) runs bin/etcd under the command prefix {@code prefix.apply(i)}. */
+  ProcessCluster(int size, java.util.function.IntFunction<List<String>> prefix, String... flags) throws Exception {
     root = Files.createTempDirectory("akka-etcd-procs");
     int[] clientPorts = new int[size];
     int[] peerPorts = new int[size];
@@ -29,12 +34,13 @@ final class ProcessCluster implements AutoCloseable {
     }
     for (int i = 0; i < size; i++) {
       members.add(new ProcessMember("infra" + (i + 1), root.resolve("infra" + (i + 1)), clientPorts[i], peerPorts[i],
-          initial.toString()).withFlags(flags));
+          initial.toString()).withFlags(flags).withCommandPrefix(prefix.apply(i)));
     }
   }
 
+  /** Waits as long as ProcessMember.awaitReady() does: a start under a loaded machine has taken over 60 s. */
   void start() throws Exception {
-    start(60);
+    start(120);
   }
 
   /** As {@link #start()}, waiting up to {@code seconds} for each (an import reads etcd's files first). */

@@ -21,6 +21,7 @@ final class ProcessMember implements AutoCloseable {
   private Process process;
   private final StringBuffer output = new StringBuffer();
   private final List<String> extraFlags = new ArrayList<>();
+  private List<String> commandPrefix = List.of();
   private Path launcher = Path.of("bin/etcd").toAbsolutePath();
   private Map<String, String> environment;
   private final Map<String, String> extraEnvironment = new java.util.HashMap<>();
@@ -41,6 +42,12 @@ final class ProcessMember implements AutoCloseable {
   /** More etcd flags for every later start. */
   ProcessMember withFlags(String... flags) {
     extraFlags.addAll(List.of(flags));
+    return this;
+  }
+
+  /** A command prefix the launcher runs under, e.g. {@code ip netns exec NS}. */
+  ProcessMember withCommandPrefix(List<String> prefix) {
+    commandPrefix = List.copyOf(prefix);
     return this;
   }
 
@@ -72,7 +79,8 @@ final class ProcessMember implements AutoCloseable {
   void launch() throws Exception {
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = new ArrayList<>(List.of(launcher.toString(),
+    List<String> command = new ArrayList<>(commandPrefix);
+    command.addAll(List.of(launcher.toString(),
         "--name", name, "--data-dir", dataDir.toString(),
         "--listen-client-urls", client, "--advertise-client-urls", client,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
@@ -90,8 +98,12 @@ final class ProcessMember implements AutoCloseable {
     log = new MemberLog(process, output, "member-log");
   }
 
+  /**
+   * Waits up to 120 s: with the machine's 2 cores shared by several builds (load 30-40), a member's JVM
+   * has been seen to take over 60 s from launch to recovering its (empty) WAL and serving.
+   */
   void awaitReady() throws Exception {
-    awaitReady(60);
+    awaitReady(120);
   }
 
   void awaitReady(int seconds) throws Exception {
@@ -122,6 +134,20 @@ final class ProcessMember implements AutoCloseable {
 
   private void signal(String sig) throws Exception {
     new ProcessBuilder("kill", sig, Long.toString(process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** The same process (no restart) still runs. */
+  boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Waits for the process to end by itself; its exit code, or null if it still runs. */
+  Integer awaitExit(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+  }
+
+  int peerPort() {
+    return peerPort;
   }
 
   String name() {
@@ -176,6 +202,17 @@ final class ProcessMember implements AutoCloseable {
 
   String output() {
     return output.toString();
+  }
+
+  /** Waits until the member's output holds {@code text}; fails with the output if it does not in time. */
+  void awaitOutput(String text, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (output.indexOf(text) < 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(name + " never logged \"" + text + "\":\n" + output);
+      }
+      Thread.sleep(100);
+    }
   }
 
   static Path tempDataDir() throws IOException {
