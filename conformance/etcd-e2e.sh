@@ -14,7 +14,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARGS=("$@")
-AGAINST=ours RUN='.' TEST_TIMEOUT=120 TOTAL_TIMEOUT=5400 OUT="" KEEP=0 NETNS=1
+AGAINST=ours RUN='.' TEST_TIMEOUT=120 TOTAL_TIMEOUT=5400 OUT="" KEEP=0 NETNS=1 EXAMPLE_CONFIG=""
 usage() {
   sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
@@ -22,6 +22,8 @@ usage() {
 Flags: --against-etcd  --run REGEX (all)  --test-timeout SECS (120)
        --total-timeout SECS (5400)  --out FILE (markdown)  --keep (keep logs and data in the temp dir)
        --no-netns (share the machine's network namespace: one run at a time, ports 20000+ free)
+       --example-config FILE (etcd's etcd.conf.yml.sample, which Debian does not ship; TestEtcdExampleConfig
+         reads it from ../../etcd.conf.yml.sample and fails without it, for real etcd too)
 EOF
 }
 while [[ $# -gt 0 ]]; do
@@ -37,6 +39,8 @@ while [[ $# -gt 0 ]]; do
     --out=*) OUT="${1#*=}" ;;
     --keep) KEEP=1 ;;
     --no-netns) NETNS=0 ;;
+    --example-config) EXAMPLE_CONFIG="$(realpath "$2")"; shift ;;
+    --example-config=*) EXAMPLE_CONFIG="$(realpath "${1#*=}")" ;;
     -h|--help) usage; exit 0 ;;
     *) echo "etcd-e2e.sh: unknown flag $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -99,6 +103,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/akka-etcd-e2e.XXXXXX")"
 mkdir -p "$WORK/tests/e2e" "$WORK/integration" "$WORK/bin" "$WORK/tmp" "$WORK/logs"
 ln -s "$FIXTURES" "$WORK/integration/fixtures"
 ln -s "$(command -v etcdctl || echo /usr/bin/etcdctl)" "$WORK/bin/etcdctl"
+[[ -n "$EXAMPLE_CONFIG" ]] && ln -s "$EXAMPLE_CONFIG" "$WORK/etcd.conf.yml.sample"
 # Every process of this run carries this variable, so leftovers can be found by PID and stopped.
 MARK="AKKA_ETCD_E2E_RUN=$WORK"
 if [[ $AGAINST == etcd ]]; then

@@ -7,6 +7,7 @@ import io.akkaetcd.config.EtcdFlags;
 import io.akkaetcd.config.LaunchRequest;
 import io.akkaetcd.config.LogConfig;
 import io.akkaetcd.config.MemberConfig;
+import io.akkaetcd.discovery.BootstrapDiscovery;
 import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
 import io.akkaetcd.server.FailStop;
@@ -78,7 +79,8 @@ public final class Main {
       String tolerate = System.getenv().getOrDefault("AKKA_ETCD_TOLERATE_UNSERVED", "");
       tolerated = EtcdFlags.refuseNotServed(config, java.util.Set.of(tolerate.isEmpty() ? new String[0] : tolerate.split(",")));
       logging = LogConfig.from(config);
-      member = MemberConfig.from(config);
+      BootstrapDiscovery.checkFlags(config);
+      member = MemberConfig.from(BootstrapDiscovery.withoutDiscovery(config));
     } catch (EtcdConfigException e) {
       System.err.println(e.getMessage());
       System.exit(e.exitCode());
@@ -90,6 +92,15 @@ public final class Main {
     for (String n : run.notices()) log.info(n);
     for (String w : run.warnings()) log.warn(w);
     for (String w : tolerated) log.warn(w);
+    try {
+      // DNS or a discovery URL: after logging is set up, since it logs what it finds and may wait long
+      config = BootstrapDiscovery.resolve(config);
+      member = MemberConfig.from(config);
+    } catch (EtcdConfigException e) {
+      log.error("discovery failed: {}", e.getMessage());
+      System.exit(e.exitCode());
+      return;
+    }
 
     EtcdServer server;
     try {

@@ -15,6 +15,14 @@ public interface TokenProvider {
   /** Whose the token is, or null when it is unknown, expired, forged or malformed. */
   AuthInfo info(String token, long currentAuthRevision);
 
+  /**
+   * The Raft index a member must have applied before it can know {@code token}: a simple token's own
+   * index when this member does not hold it yet (etcd's isValidSimpleToken waits for it), else 0.
+   */
+  default long indexToAwait(String token) {
+    return 0;
+  }
+
   /** The user was deleted or its password changed: its simple tokens stop working. */
   void invalidateUser(String username);
 

@@ -2,6 +2,7 @@ package io.akkaetcd.bench;
 
 import akka.actor.ActorSystem;
 import akka.grpc.GrpcClientSettings;
+import io.akkaetcd.client.StaticNameResolver;
 import io.akkaetcd.api.KVClient;
 import io.akkaetcd.api.LeaseClient;
 import io.akkaetcd.api.MaintenanceClient;

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 import scala.collection.immutable.Seq;
 
 /**
- * Akka Cluster's join check for etcd members: a node joins only if its --initial-cluster-token is this
- * cluster's and, where both sides know it, so is its cluster ID (two clusters on the default token whose
- * --initial-cluster lists overlap differ there). A member joining an existing cluster does not know the
+ * Akka Cluster's join check for etcd members: where both sides know the cluster ID, a node joins only if
+ * its cluster ID is this cluster's (two clusters on the default token whose --initial-cluster lists overlap
+ * differ there); otherwise only if its --initial-cluster-token is this cluster's. A member joining an existing cluster does not know the
  * ID yet (see {@link PeerAuthentication}) and is checked on the token alone. Akka runs the check on the
  * seed node for the joining node's settings and on the joining node for the seed's; a refused joiner is
  * shut down by Akka ("incompatible cluster configuration").
@@ -37,10 +37,13 @@ public final class ClusterTokenCheck extends JoinConfigCompatChecker {
     String ourToken = value(actualConfig, TOKEN_KEY);
     String ourId = value(actualConfig, CLUSTER_ID_KEY);
     String problem = null;
-    if (!token.equals(ourToken)) {
-      problem = "initial-cluster-token " + token + " is not this cluster's " + ourToken;
-    } else if (!id.isEmpty() && !ourId.isEmpty() && !id.equals(ourId)) {
+    boolean idsKnown = !id.isEmpty() && !ourId.isEmpty();
+    if (idsKnown && !id.equals(ourId)) {
       problem = "cluster ID " + id + " is not this cluster's " + ourId;
+    } else if (!idsKnown && !token.equals(ourToken)) {
+      // Where both know the ID it decides alone, as etcd's peers check only the cluster ID: a member added
+      // with `member add` learns it from the cluster and may run with another token (etcd's TestIssue6361).
+      problem = "initial-cluster-token " + token + " is not this cluster's " + ourToken;
     }
     if (problem == null) {
       return Valid$.MODULE$;

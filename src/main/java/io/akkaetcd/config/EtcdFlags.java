@@ -80,7 +80,7 @@ public final class EtcdFlags {
     def(c, "initial-cluster-token", Type.STRING, "etcd-cluster", "Initial cluster token for the etcd cluster during bootstrap.");
     def(c, "advertise-client-urls", Type.URLS, "http://localhost:2379", "List of this member's client URLs to advertise to the public.");
     def(c, "discovery", Type.STRING, "", "Discovery URL used to bootstrap the cluster.");
-    def(c, "discovery-fallback", Type.STRING, "proxy", "Expected behavior ('exit' or 'proxy') when discovery services fails.");
+    def(c, "discovery-fallback", Type.CHOICE, "proxy", "Expected behavior ('exit' or 'proxy') when discovery services fails.", "exit", "proxy");
     def(c, "discovery-proxy", Type.STRING, "", "HTTP proxy to use for traffic to discovery service.");
     def(c, "discovery-srv", Type.STRING, "", "DNS srv domain used to bootstrap the cluster.");
     def(c, "discovery-srv-name", Type.STRING, "", "Suffix to the dns srv name queried when bootstrapping.");
@@ -166,8 +166,7 @@ public final class EtcdFlags {
   }
 
   static {
-    notServed("", "config-file", "discovery", "discovery-proxy", "discovery-srv", "discovery-srv-name",
-        "client-cert-allowed-hostname",
+    notServed("", "client-cert-allowed-hostname",
         "log-package-levels", "experimental-enable-v2v3");
     notServed("false", "enable-v2",
         "debug", "experimental-compact-hash-check-enabled",
@@ -182,9 +181,8 @@ public final class EtcdFlags {
     notServed("2h", "grpc-keepalive-interval");
     notServed("20s", "grpc-keepalive-timeout");
     notServed("0", "backend-batch-limit");
-    notServed("0s", "backend-batch-interval", "experimental-corrupt-check-time");
+    notServed("0s", "backend-batch-interval");
     notServed("*", "host-whitelist");
-    notServed("proxy", "discovery-fallback");
     notServed("off", "proxy");
     notServed("5000", "proxy-failure-wait", "proxy-write-timeout");
     notServed("30000", "proxy-refresh-interval");
@@ -296,6 +294,12 @@ public final class EtcdFlags {
     if (version) {
       return new LaunchRequest.PrintVersion(Version.versionText());
     }
+    // etcdmain reads ETCD_CONFIG_FILE on its own; with a file, every other flag and variable is ignored
+    Object configFile = values.get(KEY_PREFIX + "config-file");
+    if (configFile == null || configFile.toString().isEmpty()) configFile = env.getOrDefault(ENV_PREFIX + "CONFIG_FILE", "");
+    if (!configFile.toString().isEmpty()) {
+      return fromConfigFile(configFile.toString());
+    }
 
     // pkg/flags.SetFlagsFromEnv: flags in name order, each from ETCD_<NAME> unless set on the command line.
     List<String> warnings = new ArrayList<>();
@@ -328,6 +332,19 @@ public final class EtcdFlags {
       }
     }
     return new LaunchRequest.Run(ConfigFactory.parseMap(values, "etcd flags and ETCD_* environment"), warnings, notices);
+  }
+
+  private static LaunchRequest fromConfigFile(String path) {
+    Map<String, Object> values;
+    try {
+      values = new LinkedHashMap<>(EtcdConfigFile.read(java.nio.file.Path.of(path)));
+    } catch (EtcdConfigFile.Refused r) {
+      return r.verifying ? verifyError(r.getMessage()) : new LaunchRequest.Fail(r.getMessage(), 1, false);
+    }
+    values.put(KEY_PREFIX + "config-file", path);
+    String loaded = "Loading server configuration from " + GoValues.quote(path)
+        + ". Other configuration command line flags and environment variables will be ignored if provided.";
+    return new LaunchRequest.Run(ConfigFactory.parseMap(values, "etcd config file " + path), List.of(), List.of(loaded));
   }
 
   /**

@@ -119,9 +119,8 @@ public record MemberConfig(
     }
     if (cors.isEmpty()) cors.add("*");
     for (URI u : lmurls) {
-      if (!u.getScheme().equals("http")) {
-        // refused rather than served in clear text: metrics over TLS come with client TLS
-        throw verify("--listen-metrics-urls " + u + ": only http metrics listeners are supported");
+      if (!u.getScheme().equals("http") && !u.getScheme().equals("https")) {
+        throw verify("--listen-metrics-urls " + u + ": only http and https metrics listeners are supported");
       }
     }
 

@@ -9,6 +9,7 @@ public enum EtcdError {
   COMPACTED("OUT_OF_RANGE", "etcdserver: mvcc: required revision has been compacted"),
   FUTURE_REV("OUT_OF_RANGE", "etcdserver: mvcc: required revision is a future revision"),
   NO_SPACE("RESOURCE_EXHAUSTED", "etcdserver: mvcc: database space exceeded"),
+  CORRUPT("DATA_LOSS", "etcdserver: corrupt cluster"),
   REQUEST_TOO_LARGE("INVALID_ARGUMENT", "etcdserver: request is too large"),
   TOO_MANY_REQUESTS("RESOURCE_EXHAUSTED", "etcdserver: too many requests"),
   TOO_MANY_OPS("INVALID_ARGUMENT", "etcdserver: too many operations in txn request"),
@@ -55,6 +56,14 @@ public enum EtcdError {
   /** Name of the gRPC status code, as in {@code io.grpc.Status.Code}. */
   public final String grpcCode;
   public final String message;
+
+  /** The auth store's own text for this error ("auth: permission denied"), where etcd passes that on. */
+  public String authStoreText() {
+    if (this == AUTH_OLD_REVISION) {
+      return "auth: revision in header is old";
+    }
+    return message.startsWith("etcdserver: ") ? "auth: " + message.substring("etcdserver: ".length()) : message;
+  }
 
   EtcdError(String grpcCode, String message) {
     this.grpcCode = grpcCode;

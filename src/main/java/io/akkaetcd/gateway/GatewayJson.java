@@ -27,9 +27,17 @@ final class GatewayJson {
 
   private GatewayJson() {}
 
+  /** JsonFormat's \u003d or \u0027 (Gson's HTML-safe escapes) not preceded by an escaped backslash. */
+  private static final java.util.regex.Pattern GSON_ONLY_ESCAPES =
+      java.util.regex.Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u00(3d|27)");
+
   static String print(Message message) {
     try {
-      return PRINTER.print(message);
+      String json = PRINTER.print(message);
+      // Go's encoding/json escapes <, > and & as JsonFormat does, but writes = and ' as they are
+      return json.indexOf("\\u00") < 0 ? json : GSON_ONLY_ESCAPES.matcher(json)
+          .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+          m.group(1) + (m.group(2).equals("3d") ? "=" : "'")));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("cannot print " + message.getDescriptorForType().getFullName(), e);
     }

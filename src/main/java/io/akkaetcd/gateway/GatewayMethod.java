@@ -26,7 +26,7 @@ record GatewayMethod(Kind kind, Message requestPrototype, Object service, Method
         ? (Class<?>) ((ParameterizedType) parameter).getActualTypeArguments()[0]
         : (Class<?>) parameter;
     return new GatewayMethod(kind, defaultInstance(requestClass), service, method,
-        kind == Kind.UNARY ? io.akkaetcd.grpc.ServiceReflection.withCaller(service.getClass(), method) : null);
+        io.akkaetcd.grpc.ServiceReflection.withCaller(service.getClass(), method));
   }
 
   @SuppressWarnings("unchecked")
@@ -41,12 +41,18 @@ record GatewayMethod(Kind kind, Message requestPrototype, Object service, Method
     }
   }
 
-  /** Calls a streaming RPC; {@code requests} holds one request for a server-streaming one. */
+  /**
+   * Calls a streaming RPC; {@code requests} holds one request for a server-streaming one. The caller
+   * reaches the implementation's overload that takes one (watch, observe, snapshot check it); a stream
+   * without one (lease keep-alive, which etcd 3.4 does not check either) runs without.
+   */
   @SuppressWarnings("unchecked")
-  Source<Message, NotUsed> callStreaming(List<Message> requests, Source<Message, NotUsed> requestStream) {
+  Source<Message, NotUsed> callStreaming(List<Message> requests, Source<Message, NotUsed> requestStream,
+      io.akkaetcd.auth.Caller caller) {
     try {
       Object argument = kind == Kind.BIDI_STREAMING ? requestStream : requests.get(0);
-      return (Source<Message, NotUsed>) method.invoke(service, argument);
+      return (Source<Message, NotUsed>) (withCaller != null ? withCaller.invoke(service, argument, caller)
+          : method.invoke(service, argument));
     } catch (InvocationTargetException e) {
       return Source.failed(e.getCause());
     } catch (IllegalAccessException e) {

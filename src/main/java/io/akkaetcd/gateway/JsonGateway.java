@@ -51,10 +51,12 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
   private final Materializer materializer;
   private final int maxRequestBytes;
   private final StreamSlots slots;
+  private final Function<io.akkaetcd.auth.Caller, CompletionStage<Void>> callerKnown;
 
   private JsonGateway(Map<String, GatewayMethod> methods,
       Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Materializer materializer,
-      int maxRequestBytes, long maxConcurrentStreams) {
+      int maxRequestBytes, long maxConcurrentStreams, Function<io.akkaetcd.auth.Caller, CompletionStage<Void>> callerKnown) {
+    this.callerKnown = callerKnown;
     this.methods = Map.copyOf(methods);
     this.fallback = fallback;
     this.materializer = materializer;
@@ -111,17 +113,17 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
         return done(error(GrpcStatus.of(EtcdError.REQUEST_TOO_LARGE)));
       }
     }
-    return slots.acquire().thenCompose(slot -> switch (method.kind()) {
+    return callerKnown.apply(caller).thenCompose(known -> slots.acquire()).thenCompose(slot -> switch (method.kind()) {
       case UNARY -> method.callUnary(requests.get(0), caller).handle((response, failure) -> {
         slots.release();
         return failure == null ? json(200, GatewayJson.print(response)) : error(GrpcStatus.fromThrowable(failure));
       });
-      case SERVER_STREAMING -> stream(method.callStreaming(requests, null));
+      case SERVER_STREAMING -> stream(method.callStreaming(requests, null, caller));
       // A watch stays open after the body ends (etcd's does: its send loop outlives the receive loop),
       // until the HTTP client goes away; a keep-alive stream ends once its requests are answered.
       case BIDI_STREAMING -> stream(method.callStreaming(requests, isWatch(method)
           ? Source.from(requests).concat(Source.never())
-          : Source.from(requests)));
+          : Source.from(requests), caller));
     });
   }
 
@@ -141,12 +143,12 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
           if (failure != null) {
             GrpcStatus status = GrpcStatus.fromThrowable(failure);
             return chunked(HttpStatusMapping.fromGrpcCode(status.code()),
-                Source.single(line(GatewayJson.streamErrorChunk(status))));
+                Source.single(errorChunk(status)));
           }
           Source<ByteString, NotUsed> lines = Source.from(split.first()).concat(split.second())
               .map(m -> line(GatewayJson.resultChunk(m)))
               .recover(new PFBuilder<Throwable, ByteString>()
-                  .matchAny(t -> line(GatewayJson.streamErrorChunk(GrpcStatus.fromThrowable(t))))
+                  .matchAny(t -> errorChunk(GrpcStatus.fromThrowable(t)))
                   .build());
           return chunked(200, lines);
         });
@@ -154,6 +156,11 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
 
   private static boolean isWatch(GatewayMethod method) {
     return method.method().getName().equals("watch");
+  }
+
+  /** grpc-gateway's handleForwardResponseStreamError writes the chunk with no delimiter after it. */
+  private static ByteString errorChunk(GrpcStatus status) {
+    return ByteString.fromString(GatewayJson.streamErrorChunk(status), StandardCharsets.UTF_8);
   }
 
   private static ByteString line(String json) {
@@ -193,6 +200,14 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
   /** Collects the RPCs of service implementations, keyed by gRPC method name. */
   public static final class Builder {
     private final Map<String, GatewayMethod> methods = new HashMap<>();
+    private Function<io.akkaetcd.auth.Caller, CompletionStage<Void>> callerKnown =
+        caller -> java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /** What a call waits for before it runs, given its caller (the member applying a fresh token's entry). */
+    public Builder callerKnown(Function<io.akkaetcd.auth.Caller, CompletionStage<Void>> wait) {
+      this.callerKnown = wait;
+      return this;
+    }
 
     /** Serves every RPC that {@code serviceInterface} (an Akka gRPC generated interface) declares. */
     public <T> Builder service(Class<T> serviceInterface, T implementation) {
@@ -207,7 +222,7 @@ public final class JsonGateway implements Function<HttpRequest, CompletionStage<
 
     public JsonGateway build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback,
         Materializer materializer, int maxRequestBytes, long maxConcurrentStreams) {
-      return new JsonGateway(methods, fallback, materializer, maxRequestBytes, maxConcurrentStreams);
+      return new JsonGateway(methods, fallback, materializer, maxRequestBytes, maxConcurrentStreams, callerKnown);
     }
   }
 }

@@ -36,6 +36,16 @@ public record GrpcStatus(int code, String message) {
     return of(Status.Code.UNKNOWN, String.valueOf(t.getMessage()));
   }
 
+  /** grpc-go's name of this code ("PermissionDenied"), as its codes.Code.String() prints it. */
+  public String codeName() {
+    return io.akkaetcd.metrics.GrpcServerMetrics.codeName(code);
+  }
+
+  /** grpc-go's status error text, "rpc error: code = PermissionDenied desc = ...", as etcd's cancel reasons read. */
+  public String goErrorText() {
+    return "rpc error: code = " + codeName() + " desc = " + message;
+  }
+
   /** The grpc-message value: percent-encoded as the gRPC HTTP/2 protocol requires. */
   public String encodedMessage() {
     byte[] bytes = message.getBytes(StandardCharsets.UTF_8);

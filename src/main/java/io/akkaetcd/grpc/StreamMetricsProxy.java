@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Wraps a service implementation so that each of its streaming RPCs counts in grpc_server_started_total
  * and grpc_server_handled_total as go-grpc-prometheus counts them: "OK" when the server ends the stream,
  * the failure's code when it fails, "Canceled" when the client goes away first (a watch stream ends so).
+ * Messages count in grpc_server_msg_received_total and grpc_server_msg_sent_total as they pass.
  * Unary calls are counted by {@link UnaryGrpcHandler} and pass through unchanged.
  */
 public final class StreamMetricsProxy {
@@ -40,26 +41,52 @@ public final class StreamMetricsProxy {
     }
     Object proxy = Proxy.newProxyInstance(serviceInterface.getClassLoader(), new Class<?>[] {serviceInterface},
         (self, method, args) -> {
-          Object result = invoke(implementation, method, args);
           String rpc = streaming.get(method.getName());
-          if (rpc == null || !(result instanceof Source<?, ?> source)) {
-            return result;
+          if (rpc == null) {
+            return invoke(implementation, method, args);
           }
           int bar = rpc.indexOf('|');
-          return counted(source, metrics.start(rpc.substring(bar + 1), rpc.substring(0, bar)));
+          GrpcServerMetrics.Call call = metrics.start(rpc.substring(bar + 1), rpc.substring(0, bar));
+          Object[] counting = args.clone();
+          if (counting[0] instanceof Source<?, ?> requests) {
+            counting[0] = receivedFrom(requests, call);
+          } else {
+            call.received();
+          }
+          Object result;
+          try {
+            result = invoke(implementation, method, counting);
+          } catch (Throwable t) {
+            call.handled(GrpcStatus.fromThrowable(t).code());
+            throw t;
+          }
+          return result instanceof Source<?, ?> source ? counted(source, call) : result;
         });
     return serviceInterface.cast(proxy);
+  }
+
+  private static <I, M> Source<I, M> receivedFrom(Source<I, M> requests, GrpcServerMetrics.Call call) {
+    return requests.map(m -> {
+      call.received();
+      return m;
+    });
   }
 
   private static <O, M> Source<O, M> counted(Source<O, M> source, GrpcServerMetrics.Call call) {
     AtomicReference<Throwable> failed = new AtomicReference<>();
     AtomicBoolean completed = new AtomicBoolean();
     return source
+        .map(m -> {
+          call.sent();
+          return m;
+        })
         .mapError(new akka.japi.pf.PFBuilder<Throwable, Throwable>().matchAny(t -> {
           failed.set(t);
           return t;
         }).build())
-        .concat(Source.lazySource(() -> {
+        // concatLazy: plain concat pulls both inputs at once (detached), which would mark every stream
+        // completed at its start and count a client that goes away as OK, not Canceled
+        .concatLazy(Source.lazySource(() -> {
           completed.set(true);
           return Source.<O>empty();
         }))

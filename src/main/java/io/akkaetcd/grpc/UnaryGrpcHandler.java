@@ -53,10 +53,14 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
   private final GrpcServerMetrics metrics;
   /** The verified client certificate's Common Name of a request, or null. */
   private final Function<HttpRequest, String> certificateCommonName;
+  private final Function<Caller, CompletionStage<Void>> callerKnown;
+  private static final CompletionStage<Void> DONE = java.util.concurrent.CompletableFuture.completedFuture(null);
 
   private UnaryGrpcHandler(Map<String, UnaryMethod> methods,
       Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Materializer materializer,
-      int maxRequestBytes, GrpcServerMetrics metrics, Function<HttpRequest, String> certificateCommonName) {
+      int maxRequestBytes, GrpcServerMetrics metrics, Function<HttpRequest, String> certificateCommonName,
+      Function<Caller, CompletionStage<Void>> callerKnown) {
+    this.callerKnown = callerKnown;
     this.certificateCommonName = certificateCommonName;
     this.methods = Map.copyOf(methods);
     this.fallback = fallback;
@@ -76,13 +80,18 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
       return fallback.apply(request);
     }
     GrpcServerMetrics.Call call = metrics.start("unary", request.getUri().path().substring(1));
+    call.received();
     HttpEntity entity = request.entity();
     CompletionStage<HttpResponse> response = entity instanceof HttpEntity.Strict strict
         ? handle(method, strict.getData(), request)
         : DirectFutures.direct(entity.toStrict(STRICT_TIMEOUT_MS, materializer))
             .thenCompose(strict -> handle(method, strict.getData(), request));
     return response.thenApply(r -> {
-      call.handled(r.getHeader("grpc-status").map(h -> Integer.parseInt(h.value())).orElse(0));
+      int code = r.getHeader("grpc-status").map(h -> Integer.parseInt(h.value())).orElse(0);
+      call.handled(code);
+      if (code == 0) {
+        call.sent();
+      }
       return r;
     });
   }
@@ -105,7 +114,8 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     } catch (InvalidProtocolBufferException e) {
       return done(error(GrpcStatus.of(Status.Code.INTERNAL, "grpc: error unmarshalling request: " + e.getMessage())));
     }
-    CompletionStage<Message> reply = method.call(parsed, callerOf(request, certificateCommonName));
+    Caller caller = callerOf(request, certificateCommonName);
+    CompletionStage<Message> reply = callerKnown.apply(caller).thenCompose(known -> method.call(parsed, caller));
     Optional<Long> deadlineNanos = GrpcTimeout.parse(request);
     if (deadlineNanos.isPresent()) {
       reply = reply.toCompletableFuture().orTimeout(deadlineNanos.get(), TimeUnit.NANOSECONDS);
@@ -172,6 +182,13 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
   public static final class Builder {
     private final Map<String, UnaryMethod> methods = new HashMap<>();
     private Function<HttpRequest, String> certificateCommonName = request -> null;
+    private Function<Caller, CompletionStage<Void>> callerKnown = caller -> DONE;
+
+    /** What a call waits for before it runs, given its caller (the member applying a fresh token's entry). */
+    public Builder callerKnown(Function<Caller, CompletionStage<Void>> wait) {
+      this.callerKnown = wait;
+      return this;
+    }
 
     /** How to read a request's verified client certificate Common Name (null: none). */
     public Builder certificateCommonName(Function<HttpRequest, String> commonName) {
@@ -199,7 +216,8 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
 
     public UnaryGrpcHandler build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback,
         Materializer materializer, int maxRequestBytes, GrpcServerMetrics metrics) {
-      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes, metrics, certificateCommonName);
+      return new UnaryGrpcHandler(methods, fallback, materializer, maxRequestBytes, metrics, certificateCommonName,
+          callerKnown);
     }
 
     @SuppressWarnings("unchecked")

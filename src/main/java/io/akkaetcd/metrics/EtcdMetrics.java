@@ -1,5 +1,6 @@
 package io.akkaetcd.metrics;
 
+import io.akkaetcd.mvcc.MvccCounters;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -31,6 +32,7 @@ public final class EtcdMetrics {
   private final Gauge isLearner;
   private final Gauge dbTotalSize;
   private final Gauge dbTotalSizeInUse;
+  private final Gauge dbTotalSizeDebug;
   private final Gauge currentRevision;
   private final Gauge compactRevision;
   /** etcd exports these two as gauges named "_total"; this client allows that suffix on counters only. */
@@ -63,6 +65,8 @@ public final class EtcdMetrics {
     isLearner = gauge("etcd_server_is_learner", "Whether or not this member is a learner. 1 if is, 0 otherwise.");
     dbTotalSize = gauge("etcd_mvcc_db_total_size_in_bytes",
         "Total size of the underlying database physically allocated in bytes.");
+    dbTotalSizeDebug = gauge("etcd_debugging_mvcc_db_total_size_in_bytes",
+        "Total size of the underlying database physically allocated in bytes.");
     dbTotalSizeInUse = gauge("etcd_mvcc_db_total_size_in_use_in_bytes",
         "Total size of the underlying database logically in use in bytes.");
     currentRevision = gauge("etcd_debugging_mvcc_current_revision", "The current revision of store.");
@@ -89,6 +93,25 @@ public final class EtcdMetrics {
         .callback(cb -> cb.call(pending.getAsLong())).register(registry);
   }
 
+  /**
+   * etcd's mvcc counters, with the etcd_debugging_mvcc_ twins 3.4 still exports. etcd's keys_total and
+   * total_put_size_in_bytes are gauges named like counters; this client refuses a gauge ending in
+   * "_total", so keys_total is typed counter here (the samples read the same).
+   */
+  public void registerMvcc(MvccCounters c) {
+    for (String prefix : new String[] {"etcd_mvcc_", "etcd_debugging_mvcc_"}) {
+      counter(prefix + "range_total", "Total number of ranges seen by this member.", c::ranges);
+      counter(prefix + "put_total", "Total number of puts seen by this member.", c::puts);
+      counter(prefix + "delete_total", "Total number of deletes seen by this member.", c::deletes);
+      counter(prefix + "txn_total", "Total number of txns seen by this member.", c::txns);
+    }
+    counter("etcd_debugging_mvcc_keys_total", "Total number of keys.", c::keys);
+    counter("etcd_debugging_mvcc_db_compaction_keys_total", "Total number of db keys compacted.", c::compactedKeys);
+    GaugeWithCallback.builder().name("etcd_debugging_mvcc_total_put_size_in_bytes")
+        .help("The total size of put kv pairs seen by this member.")
+        .callback(cb -> cb.call(c.putBytes())).register(registry);
+  }
+
   public Histogram walFsync() {
     return walFsync;
   }
@@ -112,6 +135,7 @@ public final class EtcdMetrics {
     isLeader.set(s.isLeader() ? 1 : 0);
     isLearner.set(s.isLearner() ? 1 : 0);
     dbTotalSize.set(s.dbSizeBytes());
+    dbTotalSizeDebug.set(s.dbSizeBytes());
     dbTotalSizeInUse.set(s.dbSizeInUseBytes());
     currentRevision.set(s.revision());
     compactRevision.set(s.compactRevision());
@@ -129,6 +153,10 @@ public final class EtcdMetrics {
       throw new UncheckedIOException(e);
     }
     return GoFloat.rewriteSamples(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private void counter(String name, String help, LongSupplier value) {
+    CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
   }
 
   private Gauge gauge(String name, String help) {

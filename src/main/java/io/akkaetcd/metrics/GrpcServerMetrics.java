@@ -6,7 +6,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * go-grpc-prometheus's server series, which etcd registers: {@code grpc_server_started_total},
- * {@code grpc_server_handled_total} (by code name, "OK", "Canceled", ...), and, with
+ * {@code grpc_server_handled_total} (by code name, "OK", "Canceled", ...),
+ * {@code grpc_server_msg_received_total} and {@code grpc_server_msg_sent_total}, and, with
  * {@code --metrics extensive} only as etcd does, {@code grpc_server_handling_seconds}.
  */
 public final class GrpcServerMetrics {
@@ -18,6 +19,8 @@ public final class GrpcServerMetrics {
 
   private final Counter started;
   private final Counter handled;
+  private final Counter received;
+  private final Counter sent;
   private final Histogram handlingSeconds;
 
   GrpcServerMetrics(PrometheusRegistry registry, boolean extensive) {
@@ -27,12 +30,23 @@ public final class GrpcServerMetrics {
     handled = Counter.builder().name("grpc_server_handled_total")
         .help("Total number of RPCs completed on the server, regardless of success or failure.")
         .labelNames("grpc_type", "grpc_service", "grpc_method", "grpc_code").register(registry);
+    received = Counter.builder().name("grpc_server_msg_received_total")
+        .help("Total number of RPC stream messages received on the server.")
+        .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry);
+    sent = Counter.builder().name("grpc_server_msg_sent_total")
+        .help("Total number of gRPC stream messages sent by the server.")
+        .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry);
     // go-grpc-prometheus's DefBuckets: prometheus.DefBuckets
     handlingSeconds = extensive ? Histogram.builder().name("grpc_server_handling_seconds")
         .help("Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.")
         .classicOnly()
         .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
         .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry) : null;
+  }
+
+  /** grpc-go's name of a status code, by number ("Canceled"); "Unknown" for a number it does not know. */
+  public static String codeName(int grpcCode) {
+    return grpcCode >= 0 && grpcCode < CODE_NAMES.length ? CODE_NAMES[grpcCode] : "Unknown";
   }
 
   /** An RPC of {@code type} ("unary", "server_stream", "bidi_stream") on "package.Service/Method" began. */
@@ -58,8 +72,18 @@ public final class GrpcServerMetrics {
       this.startNanos = startNanos;
     }
 
+    /** A request message arrived (a unary call's one, each of a client stream's). */
+    public void received() {
+      received.labelValues(type, service, method).inc();
+    }
+
+    /** A response message went out (a unary call's, only when it succeeded, as go-grpc-prometheus). */
+    public void sent() {
+      sent.labelValues(type, service, method).inc();
+    }
+
     public void handled(int grpcCode) {
-      String code = grpcCode >= 0 && grpcCode < CODE_NAMES.length ? CODE_NAMES[grpcCode] : "Unknown";
+      String code = codeName(grpcCode);
       handled.labelValues(type, service, method, code).inc();
       if (handlingSeconds != null) {
         handlingSeconds.labelValues(type, service, method).observe((System.nanoTime() - startNanos) / 1e9);

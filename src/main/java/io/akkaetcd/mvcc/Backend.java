@@ -23,6 +23,12 @@ public interface Backend extends AutoCloseable {
    */
   PointInTime openPointInTime();
 
+  /**
+   * Reclaims the space of deleted and overwritten pairs (etcd's defragment). Called off the owning thread:
+   * it runs while this backend goes on serving reads and writes. Nothing to do for a backend without files.
+   */
+  default void compact() {}
+
   @Override
   void close();
 

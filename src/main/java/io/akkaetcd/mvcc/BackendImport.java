@@ -11,6 +11,7 @@ public final class BackendImport {
   private static final byte[] IMPORTED_FROM = metaKey("importedFrom");
   private static final byte[] IMPORTED_MEMBER_ID = metaKey("importedMemberId");
   private static final byte[] IMPORTED_CLUSTER_ID = metaKey("importedClusterId");
+  private static final byte[] IMPORTED_LOG_JOURNALED = metaKey("importedLogJournaled");
 
   /** The identity an imported member keeps: etcd's member and cluster IDs, not ones derived from flags. */
   public record Identity(long memberId, long clusterId, String description) {}
@@ -53,6 +54,21 @@ public final class BackendImport {
     }
     return new Identity(BackendLayout.decodeLong(backend.get(IMPORTED_MEMBER_ID)),
         BackendLayout.decodeLong(backend.get(IMPORTED_CLUSTER_ID)), new String(v, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Written once the imported Raft log is known durable in the WAL actor's journal (the member has served):
+   * until then every start hands the imported log to the Raft actor again, which journals it if its journal
+   * is empty (a crash after the journal was created but before the log was in it) and ignores it otherwise.
+   */
+  public static void markLogJournaled(Backend backend) {
+    WriteBatch batch = new WriteBatch();
+    batch.put(IMPORTED_LOG_JOURNALED, new byte[] {1});
+    backend.write(batch, true);
+  }
+
+  public static boolean logJournaled(Backend backend) {
+    return backend.get(IMPORTED_LOG_JOURNALED) != null;
   }
 
   /** True if the backend holds nothing at all. */

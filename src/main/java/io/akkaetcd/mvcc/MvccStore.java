@@ -43,6 +43,7 @@ import java.util.function.Consumer;
  */
 public final class MvccStore {
   private final LeaseHooks leases;
+  private final MvccCounters counters;
   private final TreeIndex index = new TreeIndex();
   private final PendingWrites pending;
   /** Live keys that hold a lease (etcd's lessor keeps this map; here it saves a read per put). */
@@ -60,16 +61,28 @@ public final class MvccStore {
   /** Changes the write in progress has made; its main revision is currentRev + 1. */
   private int changes;
   private List<Event> events = new ArrayList<>();
+  /** What the request in progress has ranged, put and deleted, for {@link MvccCounters}. */
+  private MvccCounters.Tally tally;
+  /** Keys whose newest generation is not deleted. */
+  private long liveKeys;
 
-  private MvccStore(Backend backend, LeaseHooks leases) {
+  private MvccStore(Backend backend, LeaseHooks leases, MvccCounters counters) {
     this.leases = leases;
+    this.counters = counters;
+    this.tally = counters.tally();
     this.pending = new PendingWrites(backend);
   }
 
   /** Opens the store over {@code backend}, rebuilding the key index from what it holds. */
   public static MvccStore open(Backend backend, LeaseHooks leases) {
-    MvccStore store = new MvccStore(backend, leases);
+    return open(backend, leases, new MvccCounters());
+  }
+
+  /** The same, counting into {@code counters} (which a reopened store keeps counting into). */
+  public static MvccStore open(Backend backend, LeaseHooks leases, MvccCounters counters) {
+    MvccStore store = new MvccStore(backend, leases, counters);
     store.restore(backend);
+    counters.setKeys(store.liveKeys);
     return store;
   }
 
@@ -86,22 +99,39 @@ public final class MvccStore {
   // ---- requests ----
 
   public RangeResponse range(RangeRequest request) {
-    return rangeAt(request, readRevision());
+    try {
+      return rangeAt(request, readRevision());
+    } finally {
+      tally.end();
+    }
   }
 
   public PutResponse put(PutRequest request) {
-    checkLeaseExists(request.getLease());
-    beginWrite();
-    PutResponse.Builder response = applyPut(request);
-    endWrite();
-    return response.setHeader(header(currentRev)).build();
+    try {
+      checkLeaseExists(request.getLease());
+      beginWrite();
+      PutResponse.Builder response = applyPut(request);
+      endWrite();
+      return response.setHeader(header(currentRev)).build();
+    } finally {
+      tally.end();
+    }
   }
 
   public DeleteRangeResponse deleteRange(DeleteRangeRequest request) {
-    beginWrite();
-    DeleteRangeResponse.Builder response = applyDeleteRange(request);
-    endWrite();
-    return response.setHeader(header(currentRev)).build();
+    try {
+      beginWrite();
+      DeleteRangeResponse.Builder response = applyDeleteRange(request);
+      endWrite();
+      return response.setHeader(header(currentRev)).build();
+    } finally {
+      tally.end();
+    }
+  }
+
+  /** What this store (and the ones it replaced) counted. */
+  public MvccCounters counters() {
+    return counters;
   }
 
   /**
@@ -110,16 +140,23 @@ public final class MvccStore {
    * All writes share one main revision; ops see the writes of the ops before them.
    */
   public TxnResponse txn(TxnRequest request) {
-    List<Boolean> path = new ArrayList<>();
-    choosePath(request, path);
-    if (TxnPaths.writes(request)) {
-      TxnPaths.forEachChosenOp(request, path, this::checkPutInTxn);
+    try {
+      List<Boolean> path = new ArrayList<>();
+      choosePath(request, path);
+      boolean writes = TxnPaths.writes(request);
+      if (writes) {
+        // etcd judges the compares in a read transaction of their own, then writes in another
+        tally.end();
+        TxnPaths.forEachChosenOp(request, path, this::checkPutInTxn);
+      }
+      TxnPaths.forEachChosenOp(request, path, this::checkRangeInTxn);
+      beginWrite();
+      TxnResponse.Builder response = applyTxn(request, path.iterator());
+      endWrite();
+      return response.setHeader(header(currentRev)).build();
+    } finally {
+      tally.end();
     }
-    TxnPaths.forEachChosenOp(request, path, this::checkRangeInTxn);
-    beginWrite();
-    TxnResponse.Builder response = applyTxn(request, path.iterator());
-    endWrite();
-    return response.setHeader(header(currentRev)).build();
   }
 
   /**
@@ -135,7 +172,12 @@ public final class MvccStore {
       throw EtcdError.FUTURE_REV.exception();
     }
     compactRev = rev;
-    index.compact(rev, pending::deleteRevision);
+    long[] removed = {0};
+    index.compact(rev, (key, main, sub, tombstone) -> {
+      removed[0]++;
+      pending.deleteRevision(key, main, sub, tombstone);
+    });
+    counters.compacted(removed[0]);
     metaDirty = true;
     return CompactionResponse.newBuilder().setHeader(header(currentRev)).build();
   }
@@ -238,6 +280,11 @@ public final class MvccStore {
 
   // ---- request checks of etcd's gRPC layer (they need no store) ----
 
+  /** True if the txn puts or deletes in any branch, at any depth (etcd's !isTxnReadonly). */
+  public static boolean writes(TxnRequest request) {
+    return TxnPaths.writes(request);
+  }
+
   /** etcd's checkTxnRequest and checkIntervals: op counts, empty keys, keys written twice. */
   public static void validateTxn(TxnRequest request, int maxTxnOps) {
     RequestChecks.checkTxn(request, maxTxnOps);
@@ -274,6 +321,7 @@ public final class MvccStore {
   }
 
   private RangeResponse rangeAt(RangeRequest r, long current) {
+    tally.range();
     long rev = r.getRevision();
     if (rev > current) {
       throw EtcdError.FUTURE_REV.exception();
@@ -349,6 +397,9 @@ public final class MvccStore {
 
   private PutResponse.Builder applyPut(PutRequest r) {
     ByteString key = r.getKey();
+    if (r.getPrevKv() || r.getIgnoreValue() || r.getIgnoreLease()) {
+      tally.range();
+    }
     KeyIndex.Found before = index.get(key, readRevision());
     KeyValue prev = before == null ? null : valueOf(before);
     if ((r.getIgnoreValue() || r.getIgnoreLease()) && prev == null) {
@@ -369,6 +420,10 @@ public final class MvccStore {
         .build();
     pending.putRevision(main, sub, false, kv.toByteArray());
     index.put(key, main, sub);
+    tally.put(key.size() + value.size());
+    if (before == null) {
+      counters.setKeys(++liveKeys);
+    }
     moveLease(key, lease);
     Event.Builder event = Event.newBuilder().setType(Event.EventType.PUT).setKv(kv);
     if (prev != null) {
@@ -384,6 +439,10 @@ public final class MvccStore {
   }
 
   private DeleteRangeResponse.Builder applyDeleteRange(DeleteRangeRequest r) {
+    if (r.getPrevKv()) {
+      tally.range();
+    }
+    tally.delete();
     List<KeyValue> doomed = liveRange(r.getKey(), gteEnd(r.getRangeEnd()));
     DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder();
     for (KeyValue prev : doomed) {
@@ -402,6 +461,8 @@ public final class MvccStore {
         response.addPrevKvs(prev);
       }
     }
+    liveKeys -= doomed.size();
+    counters.setKeys(liveKeys);
     return response.setDeleted(doomed.size()).setHeader(header(readRevision()));
   }
 
@@ -434,6 +495,7 @@ public final class MvccStore {
   private void choosePath(TxnRequest r, List<Boolean> path) {
     boolean succeeded = true;
     for (Compare c : r.getCompareList()) {
+      tally.range();
       if (!Compares.holds(c, liveRange(c.getKey(), gteEnd(c.getRangeEnd())))) {
         succeeded = false;
         break;
@@ -524,9 +586,13 @@ public final class MvccStore {
       if (BackendLayout.isTombstone(k)) {
         if (index.isLive(key)) {
           index.tombstone(key, rev.main(), rev.sub());
+          liveKeys--;
         }
         leaseOfKey.remove(key);
       } else {
+        if (!index.isLive(key)) {
+          liveKeys++;
+        }
         index.restorePut(key, rev.main(), rev.sub(), kv.getCreateRevision(), kv.getVersion());
         if (kv.getLease() != 0) {
           leaseOfKey.put(key, kv.getLease());

@@ -40,4 +40,18 @@ final class ClientListener {
     }
     return builder.bind(handler::apply);
   }
+
+  /**
+   * A --listen-metrics-urls listener: https:// with the client listeners' key material (so their
+   * --client-cert-auth and CA apply too), as etcd's serveMetrics uses its ClientTLSInfo.
+   */
+  static CompletionStage<ServerBinding> bindMetrics(ActorSystem<?> system, URI url, Optional<KeyMaterial> tls,
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
+    ServerBuilder builder = Http.get(system).newServerAt(url.getHost(), url.getPort());
+    if (TransportSecurity.https(url)) {
+      KeyMaterial material = tls.orElseThrow();
+      builder = builder.enableHttps(ConnectionContext.httpsServer(() -> material.serverEngine(KeyMaterial.TLS_1_2)));
+    }
+    return builder.bind(handler::apply);
+  }
 }

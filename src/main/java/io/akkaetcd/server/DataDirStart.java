@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * ({@code member/snap/db}, {@code member/wal/*.wal}, {@code member/snap/*.snap}, also what `etcdctl
  * snapshot restore` writes). An etcd dir is read whole before anything is created, imported once and then
  * started from as this project's store; its files are left as they are. The imported Raft log is handed to
- * the Raft actor, whose WAL actor journals it at first start (an import whose journal was never written, a
- * crash in between, is done again). A dir with both layouts (and no
+ * the Raft actor, whose WAL actor journals it if its journal is empty; until the member has served once
+ * (see {@link BackendImport#markLogJournaled}) every start hands it the imported log again, so a crash that
+ * leaves an empty journal behind the import does not start without it. A dir with both layouts (and no
  * record of an import) is refused.
  */
 final class DataDirStart {
@@ -34,11 +35,8 @@ final class DataDirStart {
 
   private DataDirStart() {}
 
-  /**
-   * @param walDir --wal-dir, or member/wal: where an etcd dir's .wal files are
-   * @param journal the WAL actor's journal: an imported store without one has not laid its Raft log yet
-   */
-  static Stores open(MemberConfig config, Path walDir, Path journal) {
+  /** @param walDir --wal-dir, or member/wal: where an etcd dir's .wal files are */
+  static Stores open(MemberConfig config, Path walDir) {
     Path dataDir = config.dataDir();
     Path member = dataDir.resolve("member");
     Path kv = member.resolve("kv");
@@ -59,16 +57,17 @@ final class DataDirStart {
         log.info("an earlier import of {} did not finish; importing again", member);
         image = EtcdDataDir.read(dataDir, walDir);
       }
-      if (etcdFiles && imported != null && image == null && !Files.isDirectory(journal)) {
-        log.info("the store imported from {} has no Raft log yet; importing again", member);
-        image = EtcdDataDir.read(dataDir, walDir);
-      }
       RaftActor.InitialLog initialLog = null;
       if (image != null) {
         initialLog = EtcdImport.write(image, backend);
         imported = BackendImport.imported(backend);
       } else if (imported != null) {
         log.info("starting from the store imported from {}", imported.description());
+        if (etcdFiles && !BackendImport.logJournaled(backend)) {
+          // The store is complete; its log may not be journaled yet (a crash before the member first served).
+          log.info("the Raft log imported from {} may not be journaled yet; reading it again", member);
+          initialLog = EtcdImport.initialLog(EtcdDataDir.read(dataDir, walDir), new io.akkaetcd.mvcc.WriteBatch());
+        }
       }
       return new Stores(backend, initialLog, imported != null);
     } catch (RuntimeException e) {

@@ -53,16 +53,8 @@ public final class EtcdImport {
     image.members().values().forEach(m -> MemberDirectory.write(rest, m));
     image.alarms().forEach(a -> rest.put(Schema.Bucket.ALARM.key(a), new byte[0]));
     writeAuth(rest, image.auth());
-    List<LogEntry> entries = new ArrayList<>();
-    for (EtcdImage.ImportedEntry e : image.entriesAfter()) {
-      entries.add(translate(e, image, rest));
-    }
+    RaftActor.InitialLog initialLog = initialLog(image, rest);
     backend.write(rest, true);
-
-    Configuration conf = new Configuration(image.voters(), image.learners());
-    RaftActor.InitialLog initialLog = new RaftActor.InitialLog(
-        new Snapshot(image.startIndex(), image.startTerm(), conf, new byte[0]), entries,
-        new HardState(image.term(), image.vote(), image.commit()));
 
     MemberIdentity.storeAtBootstrap(backend, new MemberIdentity(image.memberId(), image.clusterId()));
     WriteBatch done = new WriteBatch();
@@ -73,8 +65,22 @@ public final class EtcdImport {
             + "compact-revision={} leases={} consistent-index={} term={} later-entries={}",
         Long.toHexString(image.memberId()), Long.toHexString(image.clusterId()), image.members().size(),
         image.keyCount(), image.currentRevision(), image.compactRevision(), image.leases().size(),
-        image.startIndex(), image.startTerm(), entries.size());
+        image.startIndex(), image.startTerm(), initialLog.entries().size());
     return initialLog;
+  }
+
+  /**
+   * The imported Raft log: a snapshot at the backend's consistent index in the imported configuration, then
+   * etcd's later entries, translated; the member records their changes carry go into {@code records}.
+   */
+  static RaftActor.InitialLog initialLog(EtcdImage image, WriteBatch records) {
+    List<LogEntry> entries = new ArrayList<>();
+    for (EtcdImage.ImportedEntry e : image.entriesAfter()) {
+      entries.add(translate(e, image, records));
+    }
+    Configuration conf = new Configuration(image.voters(), image.learners());
+    return new RaftActor.InitialLog(new Snapshot(image.startIndex(), image.startTerm(), conf, new byte[0]), entries,
+        new HardState(image.term(), image.vote(), image.commit()));
   }
 
   /** etcd's auth buckets with etcd's encodings, where the store's auth keeps them (Schema's AUTH buckets). */

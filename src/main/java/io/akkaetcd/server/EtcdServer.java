@@ -23,6 +23,9 @@ import io.akkaetcd.server.auth.TokenOptions;
 import io.akkaetcd.api.InternalRaftRequest;
 import io.akkaetcd.api.KV;
 import io.akkaetcd.cluster.ClusterLayout;
+import io.akkaetcd.cluster.ExistingCluster;
+import io.akkaetcd.cluster.PeerQuery;
+import io.akkaetcd.api.MemberListRequest;
 import io.akkaetcd.cluster.RaftBootstrap;
 import io.akkaetcd.api.Maintenance;
 import io.akkaetcd.api.MaintenanceHandlerFactory;
@@ -41,7 +44,8 @@ import io.akkaetcd.grpc.UnaryGrpcHandler;
 import io.akkaetcd.gateway.CorsAccessControl;
 import io.akkaetcd.gateway.JsonGateway;
 import io.akkaetcd.api.Election;
-import io.akkaetcd.api.ElectionHandlerFactory;
+import io.akkaetcd.api.ElectionPowerApi;
+import io.akkaetcd.api.ElectionPowerApiHandlerFactory;
 import io.akkaetcd.api.Lease;
 import io.akkaetcd.api.LeaseHandlerFactory;
 import io.akkaetcd.api.Lock;
@@ -102,10 +106,12 @@ public final class EtcdServer implements AutoCloseable {
   private volatile boolean closing;
 
   private final AutoCompactor compactor;
+  private final PeriodicCorruptCheck corruptCheck;
 
   private EtcdServer(ActorSystem<?> system, LevelDbBackend backend, List<ServerBinding> bindings,
-      ClusterLayout layout, StoreState storeState, AutoCompactor compactor) {
+      ClusterLayout layout, StoreState storeState, AutoCompactor compactor, PeriodicCorruptCheck corruptCheck) {
     this.compactor = compactor;
+    this.corruptCheck = corruptCheck;
     this.system = system;
     this.backend = backend;
     this.bindings = bindings;
@@ -138,14 +144,25 @@ public final class EtcdServer implements AutoCloseable {
         : walDir.resolve(JOURNAL_DIR);
     // member/wal of an etcd data dir holds etcd's segments, not this project's old LevelDB Raft log.
     Path legacyWal = DataDirStart.hasEtcdFiles(memberDir, walDir) ? null : memberDir.resolve(LEGACY_WAL_DIR);
-    DataDirStart.Stores stores = DataDirStart.open(config, walDir, journal);
+    DataDirStart.Stores stores = DataDirStart.open(config, walDir);
     LevelDbBackend backend = stores.backend();
     boolean logOnDisk = Files.isDirectory(journal) || (legacyWal != null && Files.isDirectory(legacyWal));
-    MemberIdentity identity = identity(backend, logOnDisk, flags, config);
-    // An imported member's peers are the members etcd's data names, not the flags' cluster.
+    Config systemConfig = flags.peerTlsConfig(security.peer()).withFallback(flags.remotingConfig(config))
+        .withFallback(akkaConfig);
+    ClusterLayout joined;
+    try {
+      joined = joiningNow(backend, logOnDisk, stores, config) ? ExistingCluster.fetch(config, systemConfig) : null;
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+    MemberIdentity identity = joined != null ? stored(backend, new MemberIdentity(joined.memberId(), joined.clusterId()))
+        : identity(backend, flags, config);
+    // An imported member's peers are the members etcd's data names, not the flags' cluster; a member joining
+    // now knows them (with their IDs) from the cluster it asked.
     ClusterLayout layout = stores.imported()
         ? ClusterLayout.imported(identity.memberId(), identity.clusterId(), MemberDirectory.readAll(backend))
-        : flags.withIdentity(identity.memberId(), identity.clusterId());
+        : joined != null ? joined : flags.withIdentity(identity.memberId(), identity.clusterId());
     RaftActor.Start raftStart = RaftBootstrap.start(layout, config, stores.initialLog(),
         akkaConfig.getBoolean("akka-etcd.force-new-cluster"));
     Config journalDir = ConfigFactory.parseMap(Map.of("akka-etcd-wal-journal.dir", journal.toString()));
@@ -166,10 +183,11 @@ public final class EtcdServer implements AutoCloseable {
     PendingRequests pending = new PendingRequests(layout.memberId(), System.currentTimeMillis());
     // A member that joined learns the cluster's ID from its peers (0 until then; see PeerAuthentication).
     long wireClusterId = identity.clusterId();
-    EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_VERSION, layout.memberId(),
+    EtcdMetrics metrics = new EtcdMetrics(Version.SERVER_VERSION, Version.CLUSTER_API_VERSION, layout.memberId(),
         storeState::clusterId, config.quotaBackendBytes(), config.metrics().equals("extensive"));
     Histogram walFsync = metrics.walFsync();
     metrics.registerProposals(pending::failedProposals, pending::pendingProposals);
+    metrics.registerMvcc(storeState.mvccCounters());
     MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, raftStart,
         legacyWal, layout.memberId(), layout.peers(), directory,
         Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
@@ -177,17 +195,22 @@ public final class EtcdServer implements AutoCloseable {
         backend.dir(), SnapshotTransferSettings.from(akkaConfig), wireClusterId, layout.members().keySet(),
         metrics.peers());
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
-        PeerTransport.SYSTEM_NAME, ClusterMembership.settings(layout, config, wireClusterId).withFallback(journalDir).withFallback(layout.peerTlsConfig(security.peer()))
-        .withFallback(layout.remotingConfig(config)).withFallback(akkaConfig));
+        PeerTransport.SYSTEM_NAME, ClusterMembership.settings(layout, config, wireClusterId).withFallback(journalDir)
+        .withFallback(systemConfig));
     try {
       MemberGuardian.Started refs = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(system,
           MemberGuardian.GetStarted::new, Duration.ofSeconds(10), system.scheduler()).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       StoreClient storeClient = refs.storeClient();
+      // etcd's /members/hashkv on its peer URLs: what the corruption checks of the other members ask.
+      PeerQuery.serve(system.classicSystem(), PeerQuery.HASH_KV, io.akkaetcd.api.HashKVRequest.class,
+          r -> AskPattern.<StoreActor.Command, io.akkaetcd.api.HashKVResponse>askWithStatus(refs.store(),
+              replyTo -> new StoreActor.HashKv(r.getRevision(), replyTo), Duration.ofSeconds(5), system.scheduler()));
       if (akkaConfig.getBoolean("akka-etcd.experimental-initial-corrupt-check")) {
         InitialCorruptCheck.run(system, refs.store(), layout.memberId(), MemberDirectory.readAll(backend));
       }
-      AuthGate authGate = new AuthGate(() -> storeState.applier().auth().view(), tokens, authSettings.clientCertAuth());
+      AuthGate authGate = new AuthGate(() -> storeState.applier().auth().view(), tokens, authSettings.clientCertAuth(),
+          pending::whenApplied);
       Passwords passwords = new Passwords(authSettings.bcryptCost(), 1);
       if (tokens instanceof SimpleTokens simple) {
         system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1), simple::sweep,
@@ -210,10 +233,10 @@ public final class EtcdServer implements AutoCloseable {
           // etcd's authMaintenanceServer: a snapshot needs the root role.
           .guard("/" + Maintenance.name + "/Snapshot", request -> {
             try {
-              authGate.checkAdmin(UnaryGrpcHandler.callerOf(request, r -> ClientCertificates.commonName(r).orElse(null)));
+              authGate.checkMaintenanceAdmin(UnaryGrpcHandler.callerOf(request, r -> ClientCertificates.commonName(r).orElse(null)));
               return null;
-            } catch (io.akkaetcd.errors.EtcdException e) {
-              return io.akkaetcd.grpc.GrpcStatus.of(e.error());
+            } catch (RuntimeException e) {
+              return io.akkaetcd.grpc.GrpcStatus.fromThrowable(e);
             }
           })
           .service(Watch.name, WatchPowerApiHandlerFactory.partial(
@@ -221,7 +244,7 @@ public final class EtcdServer implements AutoCloseable {
               StreamingGrpcHandlers.errors(), system))
           .service(Lease.name, LeaseHandlerFactory.partial(StreamMetricsProxy.instrument(Lease.class, leaseService, metrics.grpc()), Lease.name, materializer,
               StreamingGrpcHandlers.errors(), system))
-          .service(Election.name, ElectionHandlerFactory.partial(StreamMetricsProxy.instrument(Election.class, electionService, metrics.grpc()), Election.name,
+          .service(Election.name, ElectionPowerApiHandlerFactory.partial(StreamMetricsProxy.instrument(ElectionPowerApi.class, Election.class, electionService, metrics.grpc()), Election.name,
               materializer, StreamingGrpcHandlers.errors(), system))
           .service(Maintenance.name, MaintenanceHandlerFactory.partial(StreamMetricsProxy.instrument(Maintenance.class, maintenance, metrics.grpc()), Maintenance.name,
               materializer, StreamingGrpcHandlers.errors(), system))
@@ -230,6 +253,8 @@ public final class EtcdServer implements AutoCloseable {
       AuthService auth = new AuthService(storeClient, authGate, passwords);
       ClusterService cluster = new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,
           config.initialClusterToken(), storeState::clusterId, authGate);
+      // What a member joining later asks for (see ExistingCluster), as etcd serves GET /members on its peer URLs.
+      PeerQuery.serve(system.classicSystem(), PeerQuery.MEMBERS, MemberListRequest.class, cluster::memberList);
       LockService lock = LockService.create(storeClient, watchService, materializer, authGate);
       // The JSON gateway sees every request first: it claims /v3/, /v3beta/ and /v3alpha/ paths that are
       // not gRPC, and passes everything else to the gRPC front.
@@ -243,6 +268,7 @@ public final class EtcdServer implements AutoCloseable {
           .service(Election.class, electionService)
           // etcd's CN auth: a client without a token is the user its verified certificate names
           .certificateCommonName(r -> ClientCertificates.commonName(r).orElse(null))
+          .callerKnown(authGate::tokenKnown)
           .build(streaming, materializer, config.maxRequestBytes(), metrics.grpc());
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = new CorsAccessControl(config.corsOrigins(), JsonGateway.builder()
           .service(KV.class, kv)
@@ -253,6 +279,7 @@ public final class EtcdServer implements AutoCloseable {
           .service(Lease.class, leaseService)
           .service(Lock.class, lock)
           .service(Election.class, electionService)
+          .callerKnown(authGate::tokenKnown)
           .build(grpc, materializer, config.maxRequestBytes(), config.maxConcurrentStreams()));
 
       List<ServerBinding> bindings = new ArrayList<>();
@@ -263,8 +290,8 @@ public final class EtcdServer implements AutoCloseable {
       // --listen-metrics-urls: /metrics and the health endpoints only, as etcd's HandleMetricsHealth.
       Function<HttpRequest, CompletionStage<HttpResponse>> metricsOnly = HttpEndpoints.metricsAndHealthOnly(http);
       for (URI url : config.listenMetricsUrls()) {
-        bindings.add(Http.get(system).newServerAt(url.getHost(), url.getPort())
-            .bind(metricsOnly::apply).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        bindings.add(ClientListener.bindMetrics(system, url, security.client(), metricsOnly)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
         log.info("serving metrics address={}", url);
       }
       ActorRef<RaftActor.Command> raftRef = refs.raft();
@@ -276,8 +303,12 @@ public final class EtcdServer implements AutoCloseable {
                   Duration.ofSeconds(5), system.scheduler()),
               (r, st) -> new AutoCompactor.View(r.status().leaderId() == layout.memberId(), st.revision())),
           AutoCompaction.of(config.autoCompactionMode(), config.autoCompactionRetention(), GoValues::goDuration));
-      EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState, compactor);
-      server.publish(storeClient, config);
+      PeriodicCorruptCheck corruptCheck = PeriodicCorruptCheck.start(system, Duration.ofNanos(
+              io.akkaetcd.config.EtcdFlags.goDurationNanos(akkaConfig.getString("akka-etcd.experimental-corrupt-check-time"))),
+          layout.memberId(), raftRef, storeRef, storeClient, directory);
+      EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState, compactor, corruptCheck);
+      server.publish(storeClient, config, stores.imported() && !io.akkaetcd.mvcc.BackendImport.logJournaled(backend)
+          ? () -> io.akkaetcd.mvcc.BackendImport.markLogJournaled(backend) : () -> {});
       return server;
     } catch (Exception e) {
       system.terminate();
@@ -288,18 +319,30 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /**
-   * The member's ids: as stored at bootstrap, else (a brand-new member, or a data dir written before
-   * ids were stored) from the flags, stored now. A member joining an existing cluster stores no
-   * cluster id: it learns it from the log. The ids are needed before the WAL actor recovers the log,
-   * so {@code logOnDisk} says only whether a journal (or an old member/wal) is there: a member with one
-   * joined long ago.
+   * etcd's {@code !haveWAL && !cfg.NewCluster}: a member with no identity, no log and no imported data,
+   * started with {@code --initial-cluster-state existing}, learns its ID from the cluster it joins.
    */
-  private static MemberIdentity identity(LevelDbBackend backend, boolean logOnDisk, ClusterLayout flags,
+  private static boolean joiningNow(LevelDbBackend backend, boolean logOnDisk, DataDirStart.Stores stores,
       MemberConfig config) {
+    return "existing".equals(config.initialClusterState()) && !logOnDisk && !stores.imported()
+        && MemberIdentity.read(backend) == null;
+  }
+
+  private static MemberIdentity stored(LevelDbBackend backend, MemberIdentity identity) {
+    MemberIdentity.storeAtBootstrap(backend, identity);
+    return identity;
+  }
+
+  /**
+   * The member's ids: as stored at bootstrap, else (a brand-new member of a new cluster, or a data dir
+   * written before ids were stored) from the flags, stored now. A member that joined an existing cluster
+   * took its ids from the cluster (see {@link #joiningNow}); its flags never gave them.
+   */
+  private static MemberIdentity identity(LevelDbBackend backend, ClusterLayout flags, MemberConfig config) {
     MemberIdentity stored = MemberIdentity.read(backend);
     if (stored != null) {
       boolean joined = "existing".equals(config.initialClusterState());
-      if (stored.memberId() != flags.memberId() || (!joined && stored.clusterId() != flags.clusterId())) {
+      if (!joined && (stored.memberId() != flags.memberId() || stored.clusterId() != flags.clusterId())) {
         log.warn("ignoring --initial-cluster* flags: the member was bootstrapped as member-id={} cluster-id={} "
                 + "(the flags give member-id={} cluster-id={})", Long.toHexString(stored.memberId()),
             Long.toHexString(stored.clusterId()), Long.toHexString(flags.memberId()),
@@ -307,28 +350,27 @@ public final class EtcdServer implements AutoCloseable {
       }
       return stored;
     }
-    boolean joining = "existing".equals(config.initialClusterState()) && !logOnDisk;
-    MemberIdentity fresh = new MemberIdentity(flags.memberId(), joining ? 0 : flags.clusterId());
-    MemberIdentity.storeAtBootstrap(backend, fresh);
-    return fresh;
+    return stored(backend, new MemberIdentity(flags.memberId(), flags.clusterId()));
   }
 
   /** Announces this member's name and client URLs through Raft, retrying until a quorum takes it. */
-  private void publish(StoreClient storeClient, MemberConfig config) {
+  /** @param onPublished run once published: the Raft log is then durable in the journal */
+  private void publish(StoreClient storeClient, MemberConfig config, Runnable onPublished) {
     Member self = layout.self().toBuilder().clearClientURLs()
         .addAllClientURLs(config.advertiseClientUrls().stream().map(URI::toString).toList()).build();
     InternalRaftRequest request = InternalRaftRequest.newBuilder().setMemberAttributes(self).build();
     storeClient.propose(request).whenComplete((ok, failure) -> {
       if (failure == null) {
-        log.info("enabled capabilities for version 3.5");
+        log.info("enabled capabilities for version {}", Version.CLUSTER_API_VERSION);
         log.info("published local member to cluster through raft: local-member-id={} "
                 + "local-member-attributes={{Name:{} ClientURLs:{}}} cluster-id={}",
             Long.toHexString(layout.memberId()), config.name(), self.getClientURLsList(),
             Long.toHexString(storeState.clusterId()));
         log.info("ready to serve client requests");
+        onPublished.run();
         published.complete(null);
       } else if (!closing) {
-        system.scheduler().scheduleOnce(Duration.ofMillis(200), () -> publish(storeClient, config),
+        system.scheduler().scheduleOnce(Duration.ofMillis(200), () -> publish(storeClient, config, onPublished),
             system.executionContext());
       }
     });
@@ -370,6 +412,9 @@ public final class EtcdServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     closing = true;
+    if (corruptCheck != null) {
+      corruptCheck.close();
+    }
     if (compactor != null) {
       compactor.close();
     }

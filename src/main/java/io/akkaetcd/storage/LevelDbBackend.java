@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBIterator;
@@ -34,6 +35,8 @@ public final class LevelDbBackend implements Backend {
   /** Replaced only by {@link #replaceWith}, on the thread that owns this backend's writes. */
   private volatile DB db;
   private final Set<View> views = ConcurrentHashMap.newKeySet();
+  /** A compaction holds it shared; closing or replacing the database holds it exclusively (JNI on a closed DB crashes). */
+  private final ReentrantReadWriteLock compaction = new ReentrantReadWriteLock();
 
   private LevelDbBackend(Path dir, DB db) {
     this.dir = dir;
@@ -112,20 +115,42 @@ public final class LevelDbBackend implements Backend {
    * (their readers fail), the directories swap, and the database reopens over the new content.
    */
   public void replaceWith(Path staged) {
-    for (View v : views) {
-      v.close();
-    }
+    compaction.writeLock().lock();
     try {
-      db.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      closeDb();
+      SnapshotStaging.swapIn(staged, dir);
+      db = openDb(dir);
+    } finally {
+      compaction.writeLock().unlock();
     }
-    SnapshotStaging.swapIn(staged, dir);
-    db = openDb(dir);
+  }
+
+  /**
+   * LevelDB's manual compaction of the whole key range: every level rewritten without the deleted and
+   * overwritten pairs. LevelDB runs it beside reads and writes (they are not locked out; writes may slow
+   * while level 0 is full), so the store actor hands it to another thread and answers once it is done.
+   */
+  @Override
+  public void compact() {
+    compaction.readLock().lock();
+    try {
+      db.compactRange(null, null);
+    } finally {
+      compaction.readLock().unlock();
+    }
   }
 
   @Override
   public void close() {
+    compaction.writeLock().lock();
+    try {
+      closeDb();
+    } finally {
+      compaction.writeLock().unlock();
+    }
+  }
+
+  private void closeDb() {
     for (View v : views) {
       v.close();
     }

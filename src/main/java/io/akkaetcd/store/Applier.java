@@ -110,17 +110,22 @@ public final class Applier {
         long lease = request.getPut().getLease();
         auth.checkPut(who, request.getPut(), lease != 0 && leases != null ? leases.lessor().keysOf(lease) : List.of());
       }
+      checkCorrupt();
       checkCapped();
       PutResponse r = mvcc.put(request.getPut());
       return r.toBuilder().setHeader(header(r.getHeader())).build();
     }
     if (request.hasDeleteRange()) {
       auth.checkDeleteRange(who, request.getDeleteRange());
+      checkCorrupt();
       DeleteRangeResponse r = mvcc.deleteRange(request.getDeleteRange());
       return r.toBuilder().setHeader(header(r.getHeader())).build();
     }
     if (request.hasTxn()) {
       auth.checkTxn(who, request.getTxn());
+      if (MvccStore.writes(request.getTxn())) {
+        checkCorrupt();
+      }
       if (Quota.cost(request.getTxn()) > 0) {
         checkCapped();
       }
@@ -128,10 +133,12 @@ public final class Applier {
       return r.toBuilder().setHeader(header(r.getHeader())).build();
     }
     if (request.hasCompaction()) {
+      checkCorrupt();
       CompactionResponse r = mvcc.compact(request.getCompaction());
       return r.toBuilder().setHeader(header(r.getHeader())).build();
     }
     if (request.hasLeaseGrant()) {
+      checkCorrupt();
       checkCapped();
       return leases().grant(request.getLeaseGrant()).toBuilder().setHeader(header(mvcc.currentRevision())).build();
     }
@@ -139,6 +146,7 @@ public final class Applier {
       if (auth.view().enabled()) {
         auth.checkLeaseKeys(auth.view(), who, leases().lessor().keysOf(request.getLeaseRevoke().getID()));
       }
+      checkCorrupt();
       return leases().revoke(request.getLeaseRevoke()).toBuilder().setHeader(header(mvcc.currentRevision())).build();
     }
     if (request.hasLeaseCheckpoint()) {
@@ -171,6 +179,17 @@ public final class Applier {
   private void checkCapped() {
     if (alarms.isActive(AlarmType.NOSPACE)) {
       throw EtcdError.NO_SPACE.exception();
+    }
+  }
+
+  /**
+   * While a CORRUPT alarm is active, as etcd 3.4's applierV3Corrupt: every write through the log (put,
+   * delete, a txn that writes, compaction, lease grant and revoke) fails with "corrupt cluster" on every
+   * member; reads are still served (etcd serves them from its base applier, outside the log).
+   */
+  private void checkCorrupt() {
+    if (alarms.isActive(AlarmType.CORRUPT)) {
+      throw EtcdError.CORRUPT.exception();
     }
   }
 }

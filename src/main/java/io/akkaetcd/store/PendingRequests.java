@@ -26,6 +26,8 @@ public final class PendingRequests {
   /** Raft's commit index and the store's applied index, for etcd's "too many requests" back-pressure. */
   private final AtomicLong committedIndex = new AtomicLong();
   private final AtomicLong appliedIndex = new AtomicLong();
+  private final java.util.concurrent.ConcurrentSkipListMap<Long, CompletableFuture<Void>> appliedWaiters =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
 
   /**
    * IDs are unique across members and restarts as etcd makes them: the member's low 16 bits, then 40
@@ -41,6 +43,24 @@ public final class PendingRequests {
 
   public void applied(long index) {
     appliedIndex.accumulateAndGet(index, Math::max);
+    if (!appliedWaiters.isEmpty()) {
+      java.util.NavigableMap<Long, CompletableFuture<Void>> reached = appliedWaiters.headMap(index, true);
+      reached.values().forEach(f -> f.complete(null));
+      reached.clear();
+    }
+  }
+
+  /** Completes once this member has applied the entry at {@code index} (etcd's applyWait.Wait). */
+  public CompletableFuture<Void> whenApplied(long index) {
+    if (appliedIndex.get() >= index) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> f = appliedWaiters.computeIfAbsent(index, i -> new CompletableFuture<>());
+    if (appliedIndex.get() >= index) {  // applied meanwhile, perhaps before the waiter was in the map
+      appliedWaiters.remove(index, f);
+      f.complete(null);
+    }
+    return f;
   }
 
   /** How far the store's applied index trails Raft's commit index. */

@@ -31,6 +31,7 @@ import io.akkaetcd.raft.ReadState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import akka.actor.typed.DispatcherSelector;
 
 /**
  * Owns the MVCC store and applies the committed Raft log to it, entry by entry, in index order.
@@ -107,6 +108,8 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   /** etcd's defragment: make everything applied durable, and bring the reported size down to what is in use. */
   public record Defragment(ActorRef<StoreStatus> replyTo) implements Command {}
 
+  private record Defragmented(ActorRef<StoreStatus> replyTo, Throwable failure) implements Command {}
+
   /** Make everything applied durable in the backend, and say up to which index that is. */
   public record Checkpoint(ActorRef<Checkpointed> replyTo) implements Command {}
 
@@ -182,6 +185,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
         .onMessage(ApplyCommitted.class, this::onApplyCommitted)
         .onMessage(Describe.class, this::onDescribe)
         .onMessage(Defragment.class, this::onDefragment)
+        .onMessage(Defragmented.class, this::onDefragmented)
         .onMessage(Checkpoint.class, this::onCheckpoint)
         .onMessage(SaveSnapshot.class, this::onSaveSnapshot)
         .onMessage(OpenPointInTime.class, this::onOpenPointInTime)
@@ -415,10 +419,26 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
     return this;
   }
 
+  /**
+   * etcd answers a defragment once it is done; here the backend's compaction runs on the blocking
+   * dispatcher while this actor goes on applying and answering (etcd's defrag holds its backend's lock
+   * throughout, etcd-io/etcd#9222), and the answer goes out when it ends.
+   */
   private Behavior<Command> onDefragment(Defragment command) {
     state.applier().mvcc().commit(true);
+    getContext().pipeToSelf(CompletableFuture.runAsync(state::compactBackend,
+            getContext().getSystem().dispatchers().lookup(DispatcherSelector.blocking())),
+        (ok, failure) -> new Defragmented(command.replyTo(), failure));
+    return this;
+  }
+
+  private Behavior<Command> onDefragmented(Defragmented done) {
+    if (done.failure() != null) {
+      // A failed LevelDB compaction is an I/O error: fail-stop, as on any backend write error.
+      throw new IllegalStateException("defragment: the backend's compaction failed", done.failure());
+    }
     state.defragment();
-    command.replyTo().tell(status());
+    done.replyTo().tell(status());
     return this;
   }
 

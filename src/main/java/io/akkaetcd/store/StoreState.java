@@ -9,6 +9,7 @@ import io.akkaetcd.storage.LevelDbBackend;
 import io.akkaetcd.storage.SnapshotStaging;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.mvcc.LeaseHooks;
+import io.akkaetcd.mvcc.MvccCounters;
 import io.akkaetcd.mvcc.MvccStore;
 import io.akkaetcd.mvcc.Schema;
 import io.akkaetcd.mvcc.WriteBatch;
@@ -48,6 +49,8 @@ public final class StoreState {
   static final long FIXED_BYTES = 16 * 1024;
 
   private final Alarms alarms = new Alarms();
+  /** Kept across reopening the store after a snapshot, as etcd's mvcc counters are process-wide. */
+  private final MvccCounters counters = new MvccCounters();
   /** Written by the store actor only (a joiner learns it from the log); read by the services. */
   private volatile long clusterId;
   private final long memberId;
@@ -81,11 +84,11 @@ public final class StoreState {
     members.load(backend);
     alarms.load(backend);
     if (leases == null) {
-      MvccStore mvcc = MvccStore.open(backend, LeaseHooks.NONE);
+      MvccStore mvcc = MvccStore.open(backend, LeaseHooks.NONE, counters);
       return new Applier(mvcc, clusterId, memberId, members, alarms, null, loadAuth(mvcc), tokens);
     }
     Lessor lessor = leases.openLessor(backend);
-    MvccStore mvcc = MvccStore.open(backend, lessor);
+    MvccStore mvcc = MvccStore.open(backend, lessor, counters);
     return new Applier(mvcc, clusterId, memberId, members, alarms, leases.applier(lessor, mvcc), loadAuth(mvcc),
         tokens);
   }
@@ -97,6 +100,11 @@ public final class StoreState {
 
   public Applier applier() {
     return applier;
+  }
+
+  /** What the MVCC store counts for etcd's etcd_mvcc_* and etcd_debugging_mvcc_* series. */
+  public MvccCounters mvccCounters() {
+    return counters;
   }
 
   public Alarms alarms() {
@@ -145,6 +153,11 @@ public final class StoreState {
   void defragment() {
     refreshSize();
     dbSizeBytes = dbSizeInUseBytes;
+  }
+
+  /** The backend's compaction (defragment's physical part); runs off the store actor's thread. */
+  void compactBackend() {
+    backend.compact();
   }
 
   /**

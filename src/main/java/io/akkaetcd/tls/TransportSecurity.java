@@ -56,16 +56,23 @@ public record TransportSecurity(Optional<KeyMaterial> client, Optional<KeyMateri
 
     Optional<KeyMaterial> client = Optional.empty();
     Optional<URI> clientHttps = member.listenClientUrls().stream().filter(TransportSecurity::https).findFirst();
-    if (clientHttps.isPresent()) {
+    // an https metrics listener serves with the client TLS material, as etcd's serveMetrics does
+    Optional<URI> metricsHttps = member.listenMetricsUrls().stream().filter(TransportSecurity::https).findFirst();
+    if (clientHttps.isPresent() || metricsHttps.isPresent()) {
       TlsOptions o = new TlsOptions(c.getString(K + "cert-file"), c.getString(K + "key-file"),
           c.getString(K + "trusted-ca-file"), c.getBoolean(K + "client-cert-auth"),
           c.getString(K + "client-crl-file"), "", "", ciphers, false);
       if (o.empty() && c.getBoolean(K + "auto-tls")) {
         o = generated(o, member.dataDir().resolve("fixtures").resolve("client"), member.listenClientUrls(), validity, false);
       }
-      if (o.empty()) {
+      if (o.empty() && clientHttps.isPresent()) {
         throw new EtcdConfigException("TLS key/cert (--cert-file, --key-file) must be provided for client url "
             + clientHttps.get() + " with HTTPS scheme");
+      }
+      if (o.empty()) {
+        URI u = metricsHttps.get();
+        throw new EtcdConfigException("cannot listen on TLS for " + u.getHost() + ":" + u.getPort()
+            + ": KeyFile and CertFile are not presented");
       }
       if (o.clientCertAuth() && o.trustedCaFile().isEmpty()) {
         // etcd starts too; Go then verifies client certificates against the system's CAs, as the JDK does here

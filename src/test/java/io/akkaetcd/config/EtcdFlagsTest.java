@@ -56,6 +56,7 @@ class EtcdFlagsTest {
       peer-key-file               | /etc/etcd/peer.key                  | /etc/etcd/peer.key
       peer-trusted-ca-file        | /etc/etcd/ca.crt                    | /etc/etcd/ca.crt
       auth-token                  | jwt,sign-method=RS256               | jwt,sign-method=RS256
+      auth-token-ttl              | 0x10                                | 16
       listen-metrics-urls         | http://127.0.0.1:2381               | http://127.0.0.1:2381
       experimental-compaction-batch-limit | 500                         | 500
       experimental-watch-progress-notify-interval | 5s                  | 5s
@@ -163,7 +164,7 @@ class EtcdFlagsTest {
     LaunchRequest r = EtcdFlags.request(args.split(" "), Map.of("ETCD_HEARTBEAT_INTERVAL", "abc"));
     LaunchRequest.PrintVersion v = assertInstanceOf(LaunchRequest.PrintVersion.class, r);
     // etcd's four lines and labels; the Go lines name the Java runtime
-    assertTrue(v.text().matches("etcd Version: 3\\.5\\.0\nGit SHA: [^\n]+\nGo Version: java"
+    assertTrue(v.text().matches("etcd Version: 3\\.4\\.23\nGit SHA: [^\n]+\nGo Version: java"
         + System.getProperty("java.version").replace(".", "\\.") + "\nGo OS/Arch: [a-z0-9_]+/[a-z0-9_]+\n"), v.text());
   }
 
@@ -192,8 +193,9 @@ class EtcdFlagsTest {
     assertInstanceOf(LaunchRequest.PrintVersion.class, e.request());
   }
 
+  /** Every flag but config-file, whose variable names a file to read instead (EtcdConfigFileTest). */
   static List<String> allFlags() {
-    return List.copyOf(EtcdFlags.flags().keySet());
+    return EtcdFlags.flags().keySet().stream().filter(f -> !f.equals("config-file")).toList();
   }
 
   @ParameterizedTest
@@ -208,7 +210,7 @@ class EtcdFlagsTest {
       case UINT, INT, INT64 -> "7";
       case DURATION -> "3s";
       case URLS -> "http://127.0.0.1:9";
-      case CHOICE -> "existing";
+      case CHOICE -> new java.util.TreeSet<>(f.choices()).first();
       default -> "v";
     };
     LaunchRequest.Run r = run(Map.of(env, value, "PATH", "/bin"));

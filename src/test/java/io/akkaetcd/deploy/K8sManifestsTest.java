@@ -85,8 +85,10 @@ class K8sManifestsTest {
     assertEquals("/var/lib/etcd", c.path("volumeMounts").get(0).path("mountPath").asText());
     assertTrue(c.path("resources").path("requests").has("memory"));
     Map<String, String> env = env(c);
-    assertEquals("etcd-0=http://etcd-0.etcd.$(POD_NAMESPACE).svc:2380,etcd-1=http://etcd-1.etcd.$(POD_NAMESPACE).svc:2380,"
-        + "etcd-2=http://etcd-2.etcd.$(POD_NAMESPACE).svc:2380", env.get("ETCD_INITIAL_CLUSTER"));
+    // bootstrapped from the headless Service's SRV records, as DiscoverySrvStatefulSetTest runs it
+    assertEquals("etcd.$(POD_NAMESPACE).svc.cluster.local", env.get("ETCD_DISCOVERY_SRV"));
+    assertEquals(null, env.get("ETCD_INITIAL_CLUSTER"), "one of initial-cluster and discovery-srv");
+    assertEquals("http://$(POD_NAME).etcd.$(POD_NAMESPACE).svc.cluster.local:2380", env.get("ETCD_INITIAL_ADVERTISE_PEER_URLS"));
     assertEquals("$(POD_NAME)", env.get("ETCD_NAME"));
     assertEveryVariableIsAFlag(env);
 
@@ -99,14 +101,20 @@ class K8sManifestsTest {
     Path base = dir.relativize(Path.of("deploy/k8s").toAbsolutePath());
     Files.writeString(dir.resolve("kustomization.yaml"),
         "resources: [" + base + "]\ncomponents: [" + base.resolve("tls") + "]\n");
-    JsonNode c = byKindAndName(kustomize(dir, "--load-restrictor", "LoadRestrictionsNone"))
-        .get("StatefulSet/etcd").path("spec").path("template").path("spec").path("containers").get(0);
+    Map<String, JsonNode> resources = byKindAndName(kustomize(dir, "--load-restrictor", "LoadRestrictionsNone"));
+    JsonNode c = resources.get("StatefulSet/etcd").path("spec").path("template").path("spec").path("containers").get(0);
     Map<String, String> env = env(c);
     assertEquals("/etc/etcd/tls/tls.crt", env.get("ETCD_CERT_FILE"));
     assertEquals("/etc/etcd/tls/tls.key", env.get("ETCD_KEY_FILE"));
     assertEquals("/etc/etcd/tls/ca.crt", env.get("ETCD_TRUSTED_CA_FILE"));
     assertEquals("https://0.0.0.0:2379", env.get("ETCD_LISTEN_CLIENT_URLS"));
     assertEquals("HTTPS", c.path("readinessProbe").path("httpGet").path("scheme").asText());
+    assertEquals(null, env.get("ETCD_INITIAL_CLUSTER"));
+    assertEquals("https://$(POD_NAME).etcd.$(POD_NAMESPACE).svc.cluster.local:2380", env.get("ETCD_INITIAL_ADVERTISE_PEER_URLS"));
+    Set<String> ports = new TreeSet<>();
+    resources.get("Service/etcd").path("spec").path("ports")
+        .forEach(p -> ports.add(p.path("name").asText() + ":" + p.path("port").asInt()));
+    assertEquals(Set.of("etcd-client-ssl:2379", "etcd-server-ssl:2380"), ports, "SRV names for https peers");
     assertEquals("/readyz", c.path("readinessProbe").path("httpGet").path("path").asText(), "the patch keeps the path");
     assertEveryVariableIsAFlag(env);
   }

@@ -135,6 +135,7 @@ class EtcdMigrationTest {
       }
 
       for (Path bad : new Path[] {badCrc, truncated}) {
+        byte[] badBefore = NewerEtcdSnapshotTest.treeDigest(bad);
         try (ProcessMember ours = new ProcessMember(bad, RealEtcd.freePort(), RealEtcd.freePort())) {
           ours.launch();
           assertNotEquals(0, ours.awaitExit(60), ours.output());
@@ -143,6 +144,7 @@ class EtcdMigrationTest {
           assertTrue(out.contains("CRC mismatch") || out.contains("undecodable") || out.contains("truncated"), out);
           assertFalse(Files.exists(bad.resolve("member/kv")), "nothing is created in a refused dir");
         }
+        assertArrayEquals(badBefore, NewerEtcdSnapshotTest.treeDigest(bad), "nothing is changed in a refused dir");
       }
     } finally {
       delete(dir);

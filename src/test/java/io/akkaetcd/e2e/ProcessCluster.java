@@ -34,7 +34,7 @@ final class ProcessCluster implements AutoCloseable {
     }
     for (int i = 0; i < size; i++) {
       members.add(new ProcessMember("infra" + (i + 1), root.resolve("infra" + (i + 1)), clientPorts[i], peerPorts[i],
-          initial.toString()).withFlags(flags).withCommandPrefix(prefix.apply(i)));
+          initial.toString()).withFlags(flags).under(prefix.apply(i).toArray(String[]::new)));
     }
   }
 

@@ -21,10 +21,13 @@ final class ProcessMember implements AutoCloseable {
   private Process process;
   private final StringBuffer output = new StringBuffer();
   private final List<String> extraFlags = new ArrayList<>();
-  private List<String> commandPrefix = List.of();
   private Path launcher = Path.of("bin/etcd").toAbsolutePath();
   private Map<String, String> environment;
   private final Map<String, String> extraEnvironment = new java.util.HashMap<>();
+  /** When set, the launcher's whole argument list (the constructor's flags are not given). */
+  private List<String> exactArgs;
+  /** Words before the launcher, e.g. {@code ip netns exec NAME}. */
+  private final List<String> prefix = new ArrayList<>();
 
   /** A lone member. */
   ProcessMember(Path dataDir, int clientPort, int peerPort) {
@@ -39,15 +42,22 @@ final class ProcessMember implements AutoCloseable {
     this.initialCluster = initialCluster;
   }
 
-  /** More etcd flags for every later start. */
-  ProcessMember withFlags(String... flags) {
-    extraFlags.addAll(List.of(flags));
+  /** A member started with exactly {@code args} (a config file, discovery): none of the usual flags. */
+  static ProcessMember withArgs(String name, List<String> args) {
+    ProcessMember m = new ProcessMember(name, null, 0, 0, "");
+    m.exactArgs = List.copyOf(args);
+    return m;
+  }
+
+  /** Runs the launcher under {@code words} (e.g. {@code ip netns exec etcd-0}). */
+  ProcessMember under(String... words) {
+    prefix.addAll(List.of(words));
     return this;
   }
 
-  /** A command prefix the launcher runs under, e.g. {@code ip netns exec NS}. */
-  ProcessMember withCommandPrefix(List<String> prefix) {
-    commandPrefix = List.copyOf(prefix);
+  /** More etcd flags for every later start. */
+  ProcessMember withFlags(String... flags) {
+    extraFlags.addAll(List.of(flags));
     return this;
   }
 
@@ -79,12 +89,16 @@ final class ProcessMember implements AutoCloseable {
   void launch() throws Exception {
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = new ArrayList<>(commandPrefix);
-    command.addAll(List.of(launcher.toString(),
-        "--name", name, "--data-dir", dataDir.toString(),
-        "--listen-client-urls", client, "--advertise-client-urls", client,
-        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", initialCluster));
+    List<String> command = new ArrayList<>(prefix);
+    command.add(launcher.toString());
+    if (exactArgs != null) {
+      command.addAll(exactArgs);
+    } else {
+      command.addAll(List.of("--name", name, "--data-dir", dataDir.toString(),
+          "--listen-client-urls", client, "--advertise-client-urls", client,
+          "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+          "--initial-cluster", initialCluster));
+    }
     command.addAll(extraFlags);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     if (environment != null) {

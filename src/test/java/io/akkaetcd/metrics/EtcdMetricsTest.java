@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class EtcdMetricsTest {
 
   private static EtcdMetrics metrics(boolean extensive) {
-    return new EtcdMetrics("3.5.0", "3.5.0", 0x8e9e05c52164694dL, () -> 0xcdf818194e3a8c32L, 2147483648L, extensive);
+    return new EtcdMetrics("3.4.23", "3.4", 0x8e9e05c52164694dL, () -> 0xcdf818194e3a8c32L, 2147483648L, extensive);
   }
 
   /** The value of the one sample whose line starts with {@code series} (name and labels as printed). */
@@ -68,7 +68,7 @@ class EtcdMetricsTest {
     assertEquals(12000, sample(text, "etcd_mvcc_db_total_size_in_use_in_bytes"));
     assertEquals(30, sample(text, "etcd_server_proposals_committed_total"));
     assertEquals(2, sample(text, "etcd_server_leader_changes_seen_total"));
-    assertEquals(1, sample(text, "etcd_server_version{server_version=\"3.5.0\"}"));
+    assertEquals(1, sample(text, "etcd_server_version{server_version=\"3.4.23\"}"));
     assertEquals(1, sample(text, "etcd_server_id{server_id=\"8e9e05c52164694d\"}"));
     assertEquals(1, sample(text, "etcd_cluster_id{cluster_id=\"cdf818194e3a8c32\"}"));
     assertEquals(2147483648.0, sample(text, "etcd_server_quota_backend_bytes"));

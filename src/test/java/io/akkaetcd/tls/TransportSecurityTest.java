@@ -62,6 +62,13 @@ class TransportSecurityTest {
   }
 
   @Test
+  void httpsMetricsUrlWithoutAKeyPair() {
+    // etcd 3.4.23's words for --listen-metrics-urls https://... with no client key pair
+    assertEquals("cannot listen on TLS for 127.0.0.1:23811: KeyFile and CertFile are not presented",
+        refusal("listen-client-urls", "http://127.0.0.1:23791", "listen-metrics-urls", "https://127.0.0.1:23811"));
+  }
+
+  @Test
   void unreadableOrMismatchedKeyFiles() throws Exception {
     Path missing = dir.resolve("nope.key");
     assertEquals("open " + missing + ": no such file or directory",

@@ -60,6 +60,18 @@ public final class SimpleTokens implements TokenProvider {
     return entry == null ? null : new AuthInfo(entry.username(), currentAuthRevision);
   }
 
+  @Override
+  public long indexToAwait(String token) {
+    if (!wellFormed(token) || tokens.containsKey(token)) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(token.substring(token.indexOf('.') + 1));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   /** etcd's isValidSimpleToken: exactly one dot, and a number after it. */
   private static boolean wellFormed(String token) {
     int dot = token.indexOf('.');

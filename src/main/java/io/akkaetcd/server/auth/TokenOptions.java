@@ -19,6 +19,8 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * etcd's {@code --auth-token} value: {@code simple}, or {@code jwt,pub-key=FILE,priv-key=FILE,
@@ -28,6 +30,8 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
  * etcd's accepts shorter ones). EdDSA is not offered, as etcd 3.4 does not offer it. A bad value is refused with etcd's "auth: ..." texts.
  */
 public final class TokenOptions {
+  private static final Logger log = LoggerFactory.getLogger(TokenOptions.class);
+
   private TokenOptions() {}
 
   public static final class InvalidOptions extends RuntimeException {
@@ -59,7 +63,13 @@ public final class TokenOptions {
     }
     long ttlMillis = 5 * 60_000;
     if (!opts.getOrDefault("ttl", "").isEmpty()) {
-      ttlMillis = java.time.Duration.parse("PT" + opts.get("ttl").toUpperCase(java.util.Locale.ROOT)).toMillis();
+      try {
+        // Go's time.ParseDuration, as etcd's jwtOptions.Parse: "100ms", "5m", "1h30m"
+        ttlMillis = io.akkaetcd.config.GoValues.goDuration(opts.get("ttl")).toMillis();
+      } catch (IllegalArgumentException e) {
+        log.error("problem loading JWT options: {}", e.getMessage());
+        throw new InvalidOptions("auth: invalid auth options");
+      }
     }
     try {
       byte[] privateBytes = read(opts.get("priv-key"));

@@ -6,7 +6,9 @@ import com.google.protobuf.ByteString;
 import io.akkaetcd.auth.Caller;
 import io.akkaetcd.api.CampaignRequest;
 import io.akkaetcd.api.CampaignResponse;
+import akka.grpc.javadsl.Metadata;
 import io.akkaetcd.api.Election;
+import io.akkaetcd.api.ElectionPowerApi;
 import io.akkaetcd.api.KeyValue;
 import io.akkaetcd.api.LeaderKey;
 import io.akkaetcd.api.LeaderRequest;
@@ -32,7 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * candidate's key is {@code name/<lease id in hex>}; the leader is the oldest key under {@code name/}.
  * Errors are the recipe's plain Go errors, which reach clients as UNKNOWN with their text.
  */
-public final class ElectionService implements Election {
+public final class ElectionService implements Election, ElectionPowerApi {
   static final String NOT_LEADER = "election: not leader";
   static final String NO_LEADER = "election: no leader";
   static final String MISSING_LEADER = "\"leader\" field must be provided";
@@ -162,6 +164,23 @@ public final class ElectionService implements Election {
    */
   @Override
   public Source<LeaderResponse, NotUsed> observe(LeaderRequest in) {
+    return observe(in, kv);
+  }
+
+  /**
+   * On behalf of the caller, as etcd's in-process client carries the token on: its observe loop ends
+   * the stream at the first failed read, so a caller without read permission on the prefix (or with a
+   * bad token) gets a stream that ends at once, without a message and without an error.
+   */
+  public Source<LeaderResponse, NotUsed> observe(LeaderRequest in, Caller caller) {
+    try {
+      return observe(in, kv.as(caller));
+    } catch (RuntimeException e) {
+      return Source.empty();
+    }
+  }
+
+  private Source<LeaderResponse, NotUsed> observe(LeaderRequest in, KvOps kv) {
     ByteString prefix = prefixOf(in.getName());
     AtomicReference<KeyValue> last = new AtomicReference<>();
     return Source.completionStage(kv.range(KvOps.firstCreated(prefix)))
@@ -171,7 +190,41 @@ public final class ElectionService implements Election {
                     .setStartRevision(first.getHeader().getRevision() + 1).build())
                 .mapAsync(1, change -> kv.range(KvOps.firstCreated(prefix)))))
         .filter(r -> r.getKvsCount() > 0 && changed(last, r))
-        .map(r -> LeaderResponse.newBuilder().setHeader(r.getHeader()).setKv(r.getKvs(0)).build());
+        .map(r -> LeaderResponse.newBuilder().setHeader(r.getHeader()).setKv(r.getKvs(0)).build())
+        .recoverWithRetries(1, new akka.japi.pf.PFBuilder<Throwable, akka.stream.Graph<
+            akka.stream.SourceShape<LeaderResponse>, NotUsed>>().matchAny(t -> Source.empty()).build());
+  }
+
+  // The power API: the streaming handler reaches observe through it, with the token in the metadata
+  // (the unary calls are served by UnaryGrpcHandler, which finds the Caller overloads itself).
+
+  @Override
+  public CompletionStage<CampaignResponse> campaign(CampaignRequest in, Metadata metadata) {
+    return campaign(in, callerOf(metadata));
+  }
+
+  @Override
+  public CompletionStage<ProclaimResponse> proclaim(ProclaimRequest in, Metadata metadata) {
+    return proclaim(in, callerOf(metadata));
+  }
+
+  @Override
+  public CompletionStage<LeaderResponse> leader(LeaderRequest in, Metadata metadata) {
+    return leader(in, callerOf(metadata));
+  }
+
+  @Override
+  public Source<LeaderResponse, NotUsed> observe(LeaderRequest in, Metadata metadata) {
+    return observe(in, callerOf(metadata));
+  }
+
+  @Override
+  public CompletionStage<ResignResponse> resign(ResignRequest in, Metadata metadata) {
+    return resign(in, callerOf(metadata));
+  }
+
+  private static Caller callerOf(Metadata metadata) {
+    return new Caller(metadata.getText("token").orElse(null), null);
   }
 
   /** v3election's ErrMissingLeaderKey, which gRPC reports as UNKNOWN. */

@@ -16,6 +16,7 @@ import io.akkaetcd.api.WatchPowerApi;
 import io.akkaetcd.auth.Caller;
 import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.errors.EtcdException;
+import io.akkaetcd.grpc.GrpcStatus;
 import io.akkaetcd.server.auth.AuthGate;
 import io.akkaetcd.api.WatchRequest;
 import io.akkaetcd.api.WatchResponse;
@@ -52,21 +53,33 @@ public final class WatchService implements Watch, WatchPowerApi {
   /** A client's stream: each create is checked for read permission on its range as it arrives, as etcd does. */
   @Override
   public Source<WatchResponse, NotUsed> watch(Source<WatchRequest, NotUsed> in, Metadata metadata) {
+    return watch(in, new Caller(metadata.getText("token").orElse(null), null));
+  }
+
+  /** The same for a caller known otherwise (the JSON gateway's Authorization header). */
+  public Source<WatchResponse, NotUsed> watch(Source<WatchRequest, NotUsed> in, Caller caller) {
     if (auth == null) {
       return watch(in);
     }
-    Caller caller = new Caller(metadata.getText("token").orElse(null), null);
+    // a fresh simple token: wait until this member applied its Authenticate entry, as etcd does
+    // (a stream element cannot be null: the Void completion becomes NotUsed)
+    return Source.completionStage(auth.tokenKnown(caller).thenApply(known -> NotUsed.getInstance()))
+        .flatMapConcat(known -> admitted(in, caller));
+  }
+
+  private Source<WatchResponse, NotUsed> admitted(Source<WatchRequest, NotUsed> in, Caller caller) {
     return watch(in, create -> {
       try {
         ByteString key = create.getKey().isEmpty() ? ByteString.copyFrom(new byte[] {0}) : create.getKey();
         auth.view().checkRead(auth.identify(caller), key, create.getRangeEnd());
         return null;
       } catch (EtcdException e) {
-        // etcd's recvLoop: these three keep their text, anything else reads "permission denied".
-        return switch (e.error()) {
-          case INVALID_AUTH_TOKEN, AUTH_OLD_REVISION, USER_EMPTY -> e.error().message;
-          default -> EtcdError.PERMISSION_DENIED.message;
-        };
+        // etcd's recvLoop: these three keep their text, anything else reads "permission denied",
+        // each as grpc-go prints a status error
+        return GrpcStatus.of(switch (e.error()) {
+          case INVALID_AUTH_TOKEN, AUTH_OLD_REVISION, USER_EMPTY -> e.error();
+          default -> EtcdError.PERMISSION_DENIED;
+        }).goErrorText();
       }
     });
   }

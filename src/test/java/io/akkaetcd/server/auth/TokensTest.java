@@ -94,6 +94,29 @@ class TokensTest {
   }
 
   @Test
+  void jwtTtlIsAGoDuration() throws Exception {
+    Path secret = Files.createTempFile("hs", ".key");
+    Files.writeString(secret, "a secret of at least thirty-two bytes");
+    AtomicLong now = new AtomicLong(10_000);
+    // exp is in whole seconds, as etcd's time.Now().Add(ttl).Unix()
+    TokenProvider ms = TokenOptions.provider("jwt,priv-key=" + secret + ",sign-method=HS256,ttl=1500ms", 300, now::get);
+    TokenProvider mixed = TokenOptions.provider("jwt,priv-key=" + secret + ",sign-method=HS256,ttl=1m30s", 300, now::get);
+    String shortLived = ms.assign("root", 2, "", 1);
+    String longer = mixed.assign("root", 2, "", 1);
+    now.set(10_999);
+    assertEquals("root", ms.info(shortLived, 2).username());
+    now.set(11_000);
+    assertNull(ms.info(shortLived, 2), "expired at 11 s");
+    now.set(99_999);
+    assertEquals("root", mixed.info(longer, 2).username());
+    now.set(100_000);
+    assertNull(mixed.info(longer, 2), "expired at 100 s");
+    assertEquals("auth: invalid auth options", assertThrows(TokenOptions.InvalidOptions.class,
+        () -> TokenOptions.provider("jwt,priv-key=" + secret + ",sign-method=HS256,ttl=5", 300, () -> 0)).getMessage(),
+        "a duration without a unit, as time.ParseDuration refuses it");
+  }
+
+  @Test
   void badOptionsAreRefusedWithEtcdsTexts() {
     assertEquals("auth: invalid auth options", assertThrows(TokenOptions.InvalidOptions.class,
         () -> TokenOptions.provider("paseto", 300, () -> 0)).getMessage());

@@ -1,4 +1,4 @@
-package io.akkaetcd.bench;
+package io.akkaetcd.client;
 
 import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
@@ -11,12 +11,12 @@ import java.util.List;
 /**
  * Resolves any target to one fixed address. Akka gRPC 2.1.3's own resolver rejects the target URI that
  * grpc-java 1.60 (the version jetcd needs, so the one on our classpath) hands it ("target uri should
- * not have null authority"); the benchmark always knows its endpoint, so it needs no discovery.
+ * not have null authority"); a client that knows its member's address needs no discovery.
  */
-final class StaticNameResolver extends NameResolverProvider {
+public final class StaticNameResolver extends NameResolverProvider {
   private final InetSocketAddress address;
 
-  StaticNameResolver(String host, int port) {
+  public StaticNameResolver(String host, int port) {
     this.address = new InetSocketAddress(host, port);
   }
 
