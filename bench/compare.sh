@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # bench/compare.sh: real etcd (Debian's /usr/bin/etcd) and this project side by side, on loopback,
-# driven by the same client (bin/benchmark), workloads interleaved etcd, ours, etcd, ours, ...
-# Prints one table: workload, etcd req/s and p99, ours, ratio ours/etcd (above 1.0: ours is faster).
+# driven by the same clients: etcd's own Go benchmark tool (tools/benchmark of etcd 3.4, grpc-go;
+# see bench/etcd-go-benchmark.sh) first, then bin/benchmark (Java, Akka gRPC); workloads interleaved
+# etcd, ours, etcd, ours, ... Prints one table: client, workload, req/s, p50/p99 and server CPU per
+# request (user+system time of the member processes from /proc/PID/stat) for each, and the ratio
+# ours/etcd of req/s (above 1.0: ours is faster).
 #
 #   bench/compare.sh                      1 member each, 3 measured rounds after a warm-up round
 #   bench/compare.sh --quick              a smoke run for CI: short runs, 1 round, few puts for memory
@@ -19,7 +22,8 @@ ETCDCTL_BIN="${ETCDCTL_BIN:-/usr/bin/etcdctl}"
 usage() {
   cat <<'EOF'
 Usage: bench/compare.sh [--quick] [--members 1|3] [--rounds N] [--duration SECS]
-                        [--mem-puts N] [--watch-puts N] [--only REGEX] [--out FILE]
+                        [--mem-puts N] [--watch-puts N] [--client go|java|both] [--only REGEX]
+                        [--out FILE]
 
   --quick          short runs for a CI smoke (~0.5 s per run, 1 round, no warm-up round,
                    20,000 puts for the memory row, 100 puts for the watch row)
@@ -28,13 +32,15 @@ Usage: bench/compare.sh [--quick] [--members 1|3] [--rounds N] [--duration SECS]
   --duration S     seconds per measured run (5; --quick: 0.5)
   --mem-puts N     puts before reading the resident memory of a member (1000000)
   --watch-puts N   puts made while 1,000 watchers listen (2000)
+  --client C       go: etcd's own tools/benchmark (grpc-go; built by bench/etcd-go-benchmark.sh,
+                   which needs ETCD_SRC or ETCD_BENCHMARK), java: bin/benchmark, both (both)
   --only REGEX     run only the workloads whose name matches (e.g. 'put|memory')
   --out FILE       also write the table, with date, machine and load, as markdown to FILE
 EOF
 }
 
 ARGS=("$@")
-QUICK=0 MEMBERS=1 ROUNDS=3 DURATION=5 MEM_PUTS=1000000 WATCH_PUTS=2000 ONLY="" OUT=""
+CLIENT=both QUICK=0 MEMBERS=1 ROUNDS=3 DURATION=5 MEM_PUTS=1000000 WATCH_PUTS=2000 ONLY="" OUT=""
 ROUNDS_SET=0 DURATION_SET=0 MEM_SET=0 WATCH_SET=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -49,6 +55,8 @@ while [[ $# -gt 0 ]]; do
     --mem-puts=*) MEM_PUTS="${1#*=}"; MEM_SET=1 ;;
     --watch-puts) WATCH_PUTS="$2"; WATCH_SET=1; shift ;;
     --watch-puts=*) WATCH_PUTS="${1#*=}"; WATCH_SET=1 ;;
+    --client) CLIENT="$2"; shift ;;
+    --client=*) CLIENT="${1#*=}" ;;
     --only) ONLY="$2"; shift ;;
     --only=*) ONLY="${1#*=}" ;;
     --out) OUT="$2"; shift ;;
@@ -59,6 +67,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 [[ "$MEMBERS" == 1 || "$MEMBERS" == 3 ]] || { echo "compare.sh: --members must be 1 or 3" >&2; exit 2; }
+[[ "$CLIENT" =~ ^(go|java|both)$ ]] || { echo "compare.sh: --client must be go, java or both" >&2; exit 2; }
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --rounds must be a positive integer" >&2; exit 2; }
 WARMUP_ROUND=1
 if [[ $QUICK == 1 ]]; then
@@ -85,6 +94,18 @@ if [[ ! -s "$ROOT/target/runtime-classpath.txt" || ! -d "$ROOT/target/classes/io
   (cd "$ROOT" && { mvn -q -B -o -DskipTests package || mvn -q -B -DskipTests package; }) >&2
 fi
 export AKKA_ETCD_SKIP_BUILD=1
+GO_BENCH=""
+if [[ $CLIENT != java ]]; then
+  if ! GO_BENCH=$("$ROOT/bench/etcd-go-benchmark.sh"); then
+    log "etcd's Go benchmark is not available (above); give ETCD_SRC or ETCD_BENCHMARK, or use --client java"
+    exit 1
+  fi
+fi
+case $CLIENT in
+  go) CLIENT_TEXT="client: etcd's tools/benchmark ${ETCD_TAG:-v3.4.23} (grpc-go clientv3)" ;;
+  java) CLIENT_TEXT="client: bin/benchmark (Java, Akka gRPC)" ;;
+  *) CLIENT_TEXT="clients: etcd's tools/benchmark ${ETCD_TAG:-v3.4.23} (grpc-go clientv3) and bin/benchmark (Java, Akka gRPC)" ;;
+esac
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/akka-etcd-compare.XXXXXX")"
 PIDS=()
@@ -193,23 +214,51 @@ stop_cluster() {
 
 # ---- workloads -----------------------------------------------------------------------------------
 VAL=256 KEY=8 SPACE=100000
-# name|bin/benchmark arguments (endpoints and timing are added per run)
-WORKLOADS=(
-  "put, 1 client|put --clients 1 --conns 1 --key-size $KEY --val-size $VAL --key-space-size $SPACE"
-  "put, 100 clients|put --clients 100 --conns CONNS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
-  "range linearizable, 1 client|range compare-range-key --consistency l --clients 1 --conns 1"
-  "range linearizable, 100 clients|range compare-range-key --consistency l --clients 100 --conns CONNS"
-  "range serializable, 1 client|range compare-range-key --consistency s --clients 1 --conns 1"
-  "range serializable, 100 clients|range compare-range-key --consistency s --clients 100 --conns CONNS"
-  "txn-put, 100 clients|txn-put --clients 100 --conns CONNS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
-  "watch fan-out: 1,000 watchers, 100 writers|watch --watchers 1000 --streams 100 --clients 100 --conns CONNS --put-total $WATCH_PUTS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+# client|name|arguments (endpoints and timing are added per run). Clients: "go" is etcd's own
+# tools/benchmark (grpc-go clientv3, see bench/etcd-go-benchmark.sh), "java" is bin/benchmark.
+GO_WORKLOADS=(
+  "go|put, 1 client|put --clients 1 --conns 1 --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "go|put, 100 clients|put --clients 100 --conns CONNS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "go|range linearizable, 1 client|range compare-range-key --consistency l --clients 1 --conns 1"
+  "go|range linearizable, 100 clients|range compare-range-key --consistency l --clients 100 --conns CONNS"
+  "go|range serializable, 1 client|range compare-range-key --consistency s --clients 1 --conns 1"
+  "go|range serializable, 100 clients|range compare-range-key --consistency s --clients 100 --conns CONNS"
+  "go|txn-put, 1 client|txn-put --clients 1 --conns 1 --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "go|txn-put, 100 clients|txn-put --clients 100 --conns CONNS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "go|lease keep-alive, 100 clients|lease-keepalive --clients 100 --conns CONNS"
+  "go|watch fan-out: 1,000 watchers, 100 writers|watch --streams 100 --watch-per-stream 10 --watched-key-total 1 --clients 100 --conns CONNS --put-total $WATCH_PUTS --put-rate 1000000 --key-size $KEY --key-space-size $SPACE"
 )
+JAVA_WORKLOADS=(
+  "java|put, 1 client|put --clients 1 --conns 1 --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "java|put, 100 clients|put --clients 100 --conns CONNS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "java|range linearizable, 1 client|range compare-range-key --consistency l --clients 1 --conns 1"
+  "java|range linearizable, 100 clients|range compare-range-key --consistency l --clients 100 --conns CONNS"
+  "java|range serializable, 1 client|range compare-range-key --consistency s --clients 1 --conns 1"
+  "java|range serializable, 100 clients|range compare-range-key --consistency s --clients 100 --conns CONNS"
+  "java|txn-put, 1 client|txn-put --clients 1 --conns 1 --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "java|txn-put, 100 clients|txn-put --clients 100 --conns CONNS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "java|lease keep-alive, 100 clients|lease-keepalive --clients 100 --conns CONNS"
+  "java|watch fan-out: 1,000 watchers, 100 writers|watch --watchers 1000 --streams 100 --clients 100 --conns CONNS --put-total $WATCH_PUTS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+)
+WORKLOADS=()
+[[ $CLIENT == go || $CLIENT == both ]] && WORKLOADS+=("${GO_WORKLOADS[@]}")
+[[ $CLIENT == java || $CLIENT == both ]] && WORKLOADS+=("${JAVA_WORKLOADS[@]}")
 CONNS=$MEMBERS
 [[ $MEMBERS == 1 ]] && CONNS=4
 
-# run_one TAG WORKLOAD_ARGS -> prints "rps p99_ms errors" or "ERR <reason>"
-run_one() {
-  local tag="$1" args="${2//CONNS/$CONNS}" out rc line
+CLK_TCK=$(getconf CLK_TCK)
+# cpu_ticks TAG: user+system CPU ticks of TAG's member processes so far (from /proc/PID/stat).
+cpu_ticks() {
+  local p t=0 s
+  for p in ${MEMBER_PIDS[$1]:-}; do
+    s=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0); t=$((t + s))
+  done
+  echo "$t"
+}
+
+# run_java TAG ARGS -> prints "rps p50_ms p99_ms errors requests" or "ERR <reason>"
+run_java() {
+  local tag="$1" args="$2" out rc line
   local timing=(--duration "$DURATION" --warmup "$CLIENT_WARMUP")
   [[ $args == watch* ]] && timing=(--warmup 0)
   set +e
@@ -234,21 +283,80 @@ run_one() {
       echo "ERR failed: $(grep -A1 'Error distribution' <<<"$out" | tail -n 1 | sed 's/^\s*//' | cut -c1-80)"; fi
     return
   fi
-  echo "$(field rps) $(field p99_ms) $errors"
+  # Its own warm-up also loads the server, so CPU per request is not computed for it (requests "-").
+  echo "$(field rps) $(field p50_ms) $(field p99_ms) $errors -"
+}
+
+# The Go tool sends a fixed number of requests (--total); TOTAL[idx] is set from etcd's rate in the
+# warm-up round so a run lasts about DURATION seconds on etcd; both servers get the same total.
+declare -A TOTAL
+go_total_guess() { [[ $1 == *"--clients 1 "* ]] && echo 1000 || echo 10000; }
+
+# run_go TAG IDX ARGS -> prints "rps p50_ms p99_ms errors requests" or "ERR <reason>"
+run_go() {
+  local tag="$1" idx="$2" args="$3" out rc total eps="${ENDPOINTS[$tag]}"
+  local extra=(--precise)
+  if [[ $args == watch* ]]; then
+    total=$WATCH_PUTS
+  else
+    total=${TOTAL[$idx]:-$(go_total_guess "$args")}
+    extra+=(--total "$total")
+  fi
+  set +e
+  # shellcheck disable=SC2086 # args is a list of words
+  out=$(timeout 300 "$GO_BENCH" --endpoints "$eps" $args "${extra[@]}" 2>"$WORK/bench.err" </dev/null)
+  rc=$?
+  set -e
+  if [[ $args == watch* ]]; then
+    out=$(sed -n '/^Watch events received summary/,$p' <<<"$out")
+  fi
+  local rps p50 p99 errs
+  rps=$(sed -n 's/^ *Requests\/sec:\s*\([0-9.eE+-]*\).*/\1/p' <<<"$out" | tail -n 1)
+  if [[ $rc -ne 0 || -z "$rps" ]]; then
+    echo "ERR failed (exit $rc): $(grep -v '^\s*$' "$WORK/bench.err" | grep -v '^ *[0-9]* / ' | tail -n 1 | cut -c1-80)"
+    return
+  fi
+  p50=$(sed -n 's/^ *50% in \([0-9.eE+-]*\) secs.*/\1/p' <<<"$out" | tail -n 1)
+  p99=$(sed -n 's/^ *99% in \([0-9.eE+-]*\) secs.*/\1/p' <<<"$out" | tail -n 1)
+  errs=$(sed -n '/^Error distribution/,$p' <<<"$out" | sed -n 's/^ *\[\([0-9]*\)\].*/\1/p' | awk '{s+=$1} END {print s+0}')
+  local requests=$total
+  [[ $args == watch* ]] && requests=$((WATCH_PUTS * 1000))
+  awk -v r="$rps" -v a="${p50:-0}" -v b="${p99:-0}" -v e="$errs" -v n="$((requests - errs))" \
+    'BEGIN {printf "%s %.3f %.3f %d %d\n", r, a * 1000, b * 1000, e, n}'
+}
+
+# run_one TAG IDX: runs workload IDX against TAG; prints "rps p50 p99 errors cpu_us_per_request" or "ERR ..."
+run_one() {
+  local tag="$1" idx="$2" w="${WORKLOADS[$2]}" client args res c0 c1
+  client="${w%%|*}"; args="${w##*|}"; args="${args//CONNS/$CONNS}"
+  c0=$(cpu_ticks "$tag")
+  if [[ $client == go ]]; then res=$(run_go "$tag" "$idx" "$args"); else res=$(run_java "$tag" "$args"); fi
+  c1=$(cpu_ticks "$tag")
+  if [[ $res == ERR* ]]; then echo "$res"; return; fi
+  local rps p50 p99 errs n
+  read -r rps p50 p99 errs n <<<"$res"
+  local cpu="-"
+  [[ $n != - && $n -gt 0 ]] && cpu=$(awk -v d="$((c1 - c0))" -v t="$CLK_TCK" -v n="$n" 'BEGIN {printf "%.0f", d * 1e6 / t / n}')
+  echo "$rps $p50 $p99 $errs $cpu"
 }
 
 commas() { sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|[^0-9]\)/\1,\2\3/;ta'; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) exit; if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-declare -A RPS P99 ERRS NOTE
+declare -A RPS P50 P99 CPU ERRS NOTE
 record() { # tag idx result
   local key="$1|$2" r="$3"
   if [[ $r == ERR* ]]; then NOTE[$key]="${r#ERR }"; return; fi
-  read -r rps p99 errs <<<"$r"
-  RPS[$key]+="$rps "; P99[$key]+="$p99 "
+  local rps p50 p99 errs cpu
+  read -r rps p50 p99 errs cpu <<<"$r"
+  RPS[$key]+="$rps "; P50[$key]+="$p50 "; P99[$key]+="$p99 "
+  [[ $cpu != - ]] && CPU[$key]+="$cpu "
   [[ "$errs" != 0 ]] && ERRS[$key]=$(( ${ERRS[$key]:-0} + errs ))
   return 0
 }
+wname() { local w="${WORKLOADS[$1]#*|}"; echo "${w%%|*}"; }
+wclient() { echo "${WORKLOADS[$1]%%|*}"; }
+wargs() { echo "${WORKLOADS[$1]##*|}"; }
 
 # ---- run -----------------------------------------------------------------------------------------
 OURS_OK=1 START_FAIL=""
@@ -267,33 +375,51 @@ done
 
 selected=()
 for i in "${!WORKLOADS[@]}"; do
-  name="${WORKLOADS[$i]%%|*}"
+  name="$(wname "$i")"
   [[ -z "$ONLY" || "$name" =~ $ONLY ]] && selected+=("$i")
 done
 
 if [[ $WARMUP_ROUND == 1 ]]; then
   log "warm-up round (not recorded)"
   for i in "${selected[@]}"; do
-    args="${WORKLOADS[$i]#*|}"
+    args="$(wargs "$i")"
     [[ $args == watch* ]] && continue
+    # With both clients, the Go rows' warm-up has warmed the servers for the same requests already.
+    [[ $CLIENT == both && $(wclient "$i") == java ]] && continue
     for tag in etcd ours; do
       [[ $tag == ours && $OURS_OK == 0 ]] && continue
-      run_one "$tag" "$args" >/dev/null
+      res=$(run_one "$tag" "$i")
+      log "warm-up  $tag  $(wclient "$i")  $(wname "$i"): $res"
+      if [[ $tag == etcd && $(wclient "$i") == go && $res != ERR* ]]; then
+        # Size the Go tool's --total so that a measured run takes about DURATION s on etcd.
+        TOTAL[$i]=$(awk -v r="${res%% *}" -v d="$DURATION" 'BEGIN {t = int(r * d); print (t < 200 ? 200 : t)}')
+      fi
     done
   done
 fi
 for r in $(seq 1 "$ROUNDS"); do
   for i in "${selected[@]}"; do
-    name="${WORKLOADS[$i]%%|*}"; args="${WORKLOADS[$i]#*|}"
+    name="$(wname "$i")"
     for tag in etcd ours; do
       [[ $tag == ours && $OURS_OK == 0 ]] && continue
-      res=$(run_one "$tag" "$args")
-      log "round $r/$ROUNDS  $tag  $name: $res"
+      res=$(run_one "$tag" "$i")
+      log "round $r/$ROUNDS  $tag  $(wclient "$i")  $name: $res"
       record "$tag" "$i" "$res"
     done
   done
 done
 LOAD_DURING="$(cut -d' ' -f1-3 /proc/loadavg)"
+# Which member led during the rate rows (the 1-client rows talk to infra1 only).
+LEADERS=""
+if [[ $MEMBERS -gt 1 ]]; then
+  for tag in etcd ours; do
+    [[ $tag == ours && $OURS_OK == 0 ]] && continue
+    n=$("$ETCDCTL_BIN" --endpoints "${ENDPOINTS[$tag]}" endpoint status 2>/dev/null \
+      | awk -F', ' '$5 == "true" {print NR}' | head -n 1)
+    LEADERS+="${LEADERS:+, }$tag: infra${n:-?}"
+  done
+  LEADERS="leader during the rate rows: $LEADERS"
+fi
 
 # Resident memory: a fresh cluster of each kind, MEM_PUTS puts of distinct 8-byte keys with 256-byte
 # values, then VmRSS of infra1 from /proc (for ours that is the JVM: bin/etcd execs java).
@@ -333,37 +459,42 @@ if [[ -z "$ONLY" || "memory" =~ $ONLY ]]; then
   ocell=${o:+$(mib "$o")}; ocell=${ocell:-${MEMNOTE[ours]:-n/a}}
   [[ -n "${GC_KB:-}" ]] && ocell+=" ($(mib "$GC_KB") after a full GC; heap used ${HEAP_USED:-?}; JAVA_OPTS: ${JAVA_OPTS:-bin/etcd default})"
   ratio="–"; [[ -n "$e" && -n "$o" ]] && ratio=$(awk -v a="$o" -v b="$e" 'BEGIN {printf "%.2f (RSS)", a/b}')
-  MEM_ROW="| resident memory after $(echo "$MEM_PUTS" | commas) puts (8 B keys, 256 B values) | $ecell | | $ocell | | $ratio |"
+  MEM_ROW="| bin/benchmark | resident memory after $(echo "$MEM_PUTS" | commas) puts (8 B keys, 256 B values) | $ecell | | | $ocell | | | $ratio |"
 fi
 
 # ---- table ---------------------------------------------------------------------------------------
-cell() { # tag idx -> "rps|p99"
+med() { tr ' ' '\n' <<<"$1" | grep . | median; }
+cell() { # tag idx -> "rps|p50 / p99|cpu"
   local key="$1|$2"
   if [[ -n "${RPS[$key]:-}" ]]; then
-    local rps p99 extra=""
-    rps=$(tr ' ' '\n' <<<"${RPS[$key]}" | grep . | median)
-    p99=$(tr ' ' '\n' <<<"${P99[$key]}" | grep . | median)
+    local extra="" cpu="–"
     [[ -n "${ERRS[$key]:-}" ]] && extra=" (${ERRS[$key]} errors)"
-    printf "%s%s|%s" "$(printf "%.0f" "$rps" | commas)" "$extra" "$(printf "%.2f ms" "$p99")"
+    [[ -n "${CPU[$key]:-}" ]] && cpu="$(printf "%.0f" "$(med "${CPU[$key]}")" | commas) µs"
+    printf "%s%s|%s / %s|%s" "$(printf "%.0f" "$(med "${RPS[$key]}")" | commas)" "$extra" \
+      "$(printf "%.2f" "$(med "${P50[$key]}")")" "$(printf "%.2f ms" "$(med "${P99[$key]}")")" "$cpu"
   elif [[ $1 == ours && $OURS_OK == 0 ]]; then
-    echo "n/a ($OURS_WHY)|"
+    echo "n/a ($OURS_WHY)||"
   else
-    echo "${NOTE[$key]:-n/a}|"
+    echo "${NOTE[$key]:-n/a}||"
   fi
 }
-TABLE="| workload | etcd req/s | etcd p99 | ours req/s | ours p99 | ratio ours/etcd |
-|---|---|---|---|---|---|"
+TABLE="| client | workload | etcd req/s | etcd p50 / p99 | etcd CPU/req | ours req/s | ours p50 / p99 | ours CPU/req | ratio ours/etcd |
+|---|---|---|---|---|---|---|---|---|"
 for i in "${selected[@]}"; do
-  name="${WORKLOADS[$i]%%|*}"
-  IFS='|' read -r er ep <<<"$(cell etcd "$i")"
-  IFS='|' read -r or op <<<"$(cell ours "$i")"
+  name="$(wname "$i")"
+  client="etcd's Go benchmark"; [[ $(wclient "$i") == java ]] && client="bin/benchmark"
+  IFS='|' read -r er ep ec <<<"$(cell etcd "$i")"
+  IFS='|' read -r or op oc <<<"$(cell ours "$i")"
   ratio="–"
   if [[ -n "${RPS[etcd|$i]:-}" && -n "${RPS[ours|$i]:-}" ]]; then
-    a=$(tr ' ' '\n' <<<"${RPS[ours|$i]}" | grep . | median); b=$(tr ' ' '\n' <<<"${RPS[etcd|$i]}" | grep . | median)
-    ratio=$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", a/b}')
+    ratio=$(awk -v a="$(med "${RPS[ours|$i]}")" -v b="$(med "${RPS[etcd|$i]}")" 'BEGIN {printf "%.2f", a/b}')
   fi
-  [[ $name == watch* ]] && name="$name (events/s; p99 put ack → event)"
-  TABLE+=$'\n'"| $name | $er | $ep | $or | $op | $ratio |"
+  if [[ $name == watch* ]]; then
+    # etcd's tool times the gap between a watcher's events, not a delivery latency: not shown.
+    if [[ $(wclient "$i") == go ]]; then name="$name (events/s)"; ep="–"; op="–"
+    else name="$name (events/s; latency: put ack → event)"; fi
+  fi
+  TABLE+=$'\n'"| $client | $name | $er | $ep | $ec | $or | $op | $oc | $ratio |"
 done
 [[ -n "$MEM_ROW" ]] && TABLE+=$'\n'"$MEM_ROW"
 
@@ -371,8 +502,9 @@ ELAPSED=$(( $(date +%s) - START_TS ))
 WARM_TEXT=""; [[ $WARMUP_ROUND == 1 ]] && WARM_TEXT=" after a warm-up round"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 HEADER="$(date -u '+%Y-%m-%d %H:%M UTC'); $MEMBERS member(s) each on 127.0.0.1; $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $("$ETCD_BIN" --version | sed -n 1p) vs akka-etcd $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
-median of $ROUNDS round(s) of ${DURATION} s per run$WARM_TEXT; client: bin/benchmark (Java), keys $KEY B, values $VAL B, key space $SPACE; ${ELAPSED} s in all
-load average (1/5/15 min): before $LOAD_BEFORE, after the rate rows $LOAD_DURING, at the end $LOAD_AFTER"
+median of $ROUNDS round(s) of ${DURATION} s per run$WARM_TEXT; $CLIENT_TEXT; keys $KEY B, values $VAL B, key space $SPACE; ${ELAPSED} s in all
+load average (1/5/15 min): before $LOAD_BEFORE, after the rate rows $LOAD_DURING, at the end $LOAD_AFTER${LEADERS:+
+$LEADERS}"
 echo
 echo "$HEADER"
 echo

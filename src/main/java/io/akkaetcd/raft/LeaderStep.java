@@ -172,8 +172,10 @@ final class LeaderStep {
             deliverRead(n, from, requestId, index);
             return;
         }
-        long ctx = n.readOnly.add(index, requestId, from, n.id);
-        bcastHeartbeat(n, ctx);
+        n.readOnly.add(index, requestId, from, n.id);
+        // One heartbeat round, sent when the next Ready is taken, confirms every read that arrived before it
+        // (etcd's server batches concurrent reads into one ReadIndex the same way).
+        n.readHeartbeatDue = true;
     }
 
     private static void deliverRead(RaftNode n, long from, long requestId, long index) {

@@ -63,6 +63,8 @@ public final class RaftNode {
     final List<ReadState> pendingReadStates = new ArrayList<>();
     /** Leader: reads that arrived before it committed an entry of its own term (thesis §6.4 step 1). */
     final List<long[]> readsAwaitingTermCommit = new ArrayList<>();
+    /** Leader: reads were added since the last heartbeat round; {@link #ready()} sends one round for all. */
+    boolean readHeartbeatDue;
 
     private HardState prevHardState;
     private SoftState prevSoftState;
@@ -225,7 +227,7 @@ public final class RaftNode {
 
     public boolean hasReady() {
         if (!softState().equals(prevSoftState) || !hardState().equals(prevHardState)) return true;
-        if (log.unstable.snapshot() != null || !outbox.isEmpty()) return true;
+        if (log.unstable.snapshot() != null || !outbox.isEmpty() || readHeartbeatDue) return true;
         if (!log.unstableEntries().isEmpty() || log.hasNextCommittedEntries()) return true;
         for (ReadState rs : pendingReadStates) {
             if (rs.index() <= log.applied) return true;
@@ -235,6 +237,10 @@ public final class RaftNode {
 
     public Ready ready() {
         if (readyOutstanding) throw new IllegalStateException("advance() the previous Ready first");
+        if (readHeartbeatDue) {
+            readHeartbeatDue = false;
+            if (role == Role.LEADER) LeaderStep.bcastHeartbeat(this, readOnly.lastPendingContext());
+        }
         SoftState ss = softState();
         HardState hs = hardState();
         Snapshot snap = log.unstable.snapshot();
@@ -370,6 +376,7 @@ public final class RaftNode {
         tracker.resetVotes();
         tracker.resetProgress(id, log.lastIndex(), log.persistedLastIndex());
         readOnly = new ReadOnly();
+        readHeartbeatDue = false;
         readsAwaitingTermCommit.clear();
     }
 

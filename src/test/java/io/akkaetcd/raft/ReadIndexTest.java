@@ -66,6 +66,36 @@ class ReadIndexTest {
         assertTrue(next.readStates.get(0).index() >= w.index());
     }
 
+    /**
+     * Reads that arrive between two Readys share one heartbeat round (as etcd's server batches concurrent reads
+     * into one ReadIndex): one HeartbeatRequest per peer, and a quorum's answer to it releases all of them, each
+     * at the commit index it arrived at.
+     */
+    @Test
+    void readsBetweenTwoReadysShareOneHeartbeatRound() {
+        MemoryRaftStorage s = new MemoryRaftStorage(voters(3));
+        RaftNode n = node(RaftConfig.defaults(1).withPreVote(false), s);
+        n.campaign();
+        n.step(new VoteResponse(2, 1, 1, false, true));
+        drain(n, s);
+        n.step(new AppendEntriesResponse(2, 1, 1, 1, false, 0, 0)); // the no-op commits
+        drain(n, s);
+        n.readIndex(5);
+        n.step(new ReadIndexRequest(3, 1, 1, 6)); // a follower's read
+        n.readIndex(7);
+        List<HeartbeatRequest> round = only(drain(n, s), HeartbeatRequest.class);
+        assertEquals(2, round.size(), "one heartbeat to each peer, not one per read: " + round);
+        long ctx = round.get(0).readContext();
+        assertNotEquals(0, ctx);
+        assertEquals(ctx, round.get(1).readContext());
+        assertFalse(n.hasReady(), "no second round");
+        n.step(new HeartbeatResponse(2, 1, 1, ctx));
+        Ready rd = n.ready();
+        assertEquals(List.of(new ReadState(5, 1), new ReadState(7, 1)), rd.readStates());
+        assertEquals(List.of(new ReadIndexResponse(1, 3, 1, 6, 1)), only(rd.messages(), ReadIndexResponse.class));
+        n.advance(rd);
+    }
+
     /** §6.4: followers forward reads to the leader; a read started after a write was acknowledged sees it. */
     @Test
     void followerReadIsForwardedAndSeesAcknowledgedWrite() {
