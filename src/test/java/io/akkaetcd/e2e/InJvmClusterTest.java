@@ -113,7 +113,9 @@ class InJvmClusterTest {
   }
 
   private static String httpGet(String url) throws Exception {
-    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+    // HTTP/1.1 as Prometheus scrapes; Java's default h2c upgrade once failed here on a large /metrics body (noted)
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), url);
