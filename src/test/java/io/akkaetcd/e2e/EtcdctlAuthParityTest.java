@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -16,7 +15,8 @@ import org.junit.jupiter.api.TestFactory;
  * {@link EtcdctlParityTest} for the masking). bcrypt cost 4 on both, to keep the test short.
  */
 class EtcdctlAuthParityTest {
-  private static SideBySide pair;
+  @RegisterExtension
+  static final SideBySideExtension pair = new SideBySideExtension(Map.of("akka-etcd.bcrypt-cost", 4), "--bcrypt-cost=4");
 
   private static final String ROOT = "--user=root:rootpw";
   private static final String ALICE = "--user=alice:apw";
@@ -96,21 +96,8 @@ class EtcdctlAuthParityTest {
     return new EtcdctlParityTest.Step(stdin, user, "txn");
   }
 
-  @BeforeAll
-  static void start() throws Exception {
-    pair = SideBySide.start(Map.of("akka-etcd.bcrypt-cost", 4), "--bcrypt-cost=4");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (pair != null) {
-      pair.close();
-    }
-  }
-
   @TestFactory
   Stream<DynamicTest> etcdctlPrintsTheSameAsAgainstRealEtcd() {
     return EtcdctlParityTest.sameOutput(STEPS, pair);
   }
-
 }

@@ -7,9 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -18,7 +17,8 @@ import org.junit.jupiter.api.TestFactory;
  * terms and ports are masked. Both stores start empty, so revisions (and HashKV's hashes) must agree too.
  */
 class EtcdctlParityTest {
-  private static SideBySide pair;
+  @RegisterExtension
+  static final SideBySideExtension pair = new SideBySideExtension(Map.of());
 
   record Step(String stdin, String... args) {
     static Step of(String... args) {
@@ -72,32 +72,19 @@ class EtcdctlParityTest {
       Step.of("compaction", "3"),
       Step.of("del", "", "--from-key", "--prev-kv", "-w", "json"));
 
-  @BeforeAll
-  static void start() throws Exception {
-    pair = SideBySide.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (pair != null) {
-      pair.close();
-    }
-  }
-
   @TestFactory
   Stream<DynamicTest> etcdctlPrintsTheSameAsAgainstRealEtcd() {
     return sameOutput(STEPS, pair);
   }
 
   /** Each step run by etcdctl against real etcd, then against ours: the same output once masked. */
-  static Stream<DynamicTest> sameOutput(List<Step> steps, SideBySide pair) {
+  static Stream<DynamicTest> sameOutput(List<Step> steps, SideBySideExtension pair) {
     return steps.stream().map(step -> DynamicTest.dynamicTest(step.toString(), () -> {
       Etcdctl.Result expected = Etcdctl.run(pair.etcd().endpoint(), step.stdin(), step.args());
       Etcdctl.Result actual = Etcdctl.run(pair.ours().endpoint(), step.stdin(), step.args());
       assertEquals(render(expected, pair.etcd().port()), render(actual, pair.ours().port()), step.toString());
     }));
   }
-
 
   /** What a user sees, with the fields that legitimately differ between two clusters masked. */
   static String render(Etcdctl.Result r, int port) {

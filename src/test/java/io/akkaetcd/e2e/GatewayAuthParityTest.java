@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestFactory;
 class GatewayAuthParityTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private static SideBySide pair;
+  @RegisterExtension
+  static final SideBySideExtension pair = new SideBySideExtension(Map.of());
 
   /** A call as {@code user} ("" anonymous, else name:password), reading {@code lines} lines of a stream. */
   record Call(String user, String path, String body, int lines) {
@@ -54,7 +55,6 @@ class GatewayAuthParityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    pair = SideBySide.start(Map.of());
     for (String endpoint : List.of(pair.etcd().endpoint(), pair.ours().endpoint())) {
       for (String[] step : new String[][] {{"user", "add", "root:rootpw"}, {"user", "add", "u:upw"},
           {"role", "add", "r"}, {"role", "grant-permission", "r", "read", "app/", "--prefix"},
@@ -63,13 +63,6 @@ class GatewayAuthParityTest {
         Etcdctl.Result r = Etcdctl.run(endpoint, null, step);
         assertEquals(0, r.exitCode(), String.join(" ", step) + ": " + r.stderr());
       }
-    }
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (pair != null) {
-      pair.close();
     }
   }
 

@@ -12,9 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -28,7 +27,8 @@ import org.junit.jupiter.api.TestFactory;
 class GatewayParityTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private static SideBySide pair;
+  @RegisterExtension
+  static final SideBySideExtension pair = new SideBySideExtension(Map.of());
 
   record Call(String method, String path, String body) {
     static Call post(String path, String body) {
@@ -75,18 +75,6 @@ class GatewayParityTest {
       Call.post("/v3/maintenance/status", "{}"),
       Call.post("/v3/election/proclaim", "{\"value\":\"djI=\"}"),
       Call.post("/v3/election/resign", "{}"));
-
-  @BeforeAll
-  static void start() throws Exception {
-    pair = SideBySide.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (pair != null) {
-      pair.close();
-    }
-  }
 
   @TestFactory
   Stream<DynamicTest> gatewayAnswersAsRealEtcdDoes() {

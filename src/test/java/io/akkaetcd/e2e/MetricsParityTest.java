@@ -12,8 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,19 +37,8 @@ class MetricsParityTest {
       grpc("msg_received", "unary", "Lease", "LeaseRevoke"),
       grpc("msg_received", "bidi_stream", "Watch", "Watch"), grpc("msg_sent", "bidi_stream", "Watch", "Watch"),
       WATCH_CANCELED);
-  private static SideBySide pair;
-
-  @BeforeAll
-  static void start() throws Exception {
-    pair = SideBySide.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (pair != null) {
-      pair.close();
-    }
-  }
+  @RegisterExtension
+  static final SideBySideExtension pair = new SideBySideExtension(Map.of());
 
   @Test
   void countersAndVersionsReadAsRealEtcds() throws Exception {
