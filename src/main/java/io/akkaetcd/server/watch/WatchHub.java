@@ -77,6 +77,7 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
 
   private record Member(ActorRef<WatcherActor.Command> watcher, long generation) {}
 
+  private final WatchGauges gauges;
   private ActorRef<StoreActor.Command> store;
   private ResponseHeader header;
   private final WatcherRegistry<ActorRef<WatcherActor.Command>> synced = new WatcherRegistry<>();
@@ -94,9 +95,14 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
    * hub, which it feeds) and keeps what arrives before it.
    */
   public static Behavior<WatchFeed> create() {
+    return create(new WatchGauges());
+  }
+
+  /** The same, telling {@code gauges} how many watchers it is catching up. */
+  public static Behavior<WatchFeed> create(WatchGauges gauges) {
     return Behaviors.setup(ctx -> Behaviors.withStash(STASH_BEFORE_ATTACH, stash ->
         Behaviors.receive(WatchFeed.class)
-            .onMessage(WatchFeed.Attached.class, a -> stash.unstashAll(new WatchHub(ctx, a)))
+            .onMessage(WatchFeed.Attached.class, a -> stash.unstashAll(new WatchHub(ctx, a, gauges)))
             .onAnyMessage(m -> {
               stash.stash(m);
               return Behaviors.same();
@@ -106,8 +112,9 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
 
   private static final int STASH_BEFORE_ATTACH = 10_000;
 
-  private WatchHub(ActorContext<WatchFeed> context, WatchFeed.Attached attached) {
+  private WatchHub(ActorContext<WatchFeed> context, WatchFeed.Attached attached, WatchGauges gauges) {
     super(context);
+    this.gauges = gauges;
     onAttached(attached);
   }
 
@@ -213,6 +220,7 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
       synced.unregister(watcher);
     }
     catchingUp.remove(watcher);
+    gauges.catchingUp(catchingUp.size());
   }
 
   private Behavior<WatchFeed> onRequestProgress(RequestProgress p) {
@@ -230,6 +238,7 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
 
   /** One read for every watcher catching up, unless one is out already. */
   private void readHistory() {
+    gauges.catchingUp(catchingUp.size());
     if (reading || catchingUp.isEmpty()) {
       return;
     }
