@@ -105,7 +105,7 @@ public final class GrpcProxy implements AutoCloseable {
     // Akka HTTP splits each connection's buffer among its streams, so it cannot take etcd's "no limit"
     // (math.MaxUint32): the proxy keeps Akka's bound (256, as a member does) and applies smaller ones.
     int akkaStreams = config.getInt("akka.http.server.http2.max-concurrent-streams");
-    if (o.maxConcurrentStreams() < akkaStreams) {
+    if (o.maxConcurrentStreams() > 0 && o.maxConcurrentStreams() < akkaStreams) {
       config = config.withValue("akka.http.server.http2.max-concurrent-streams",
           ConfigValueFactory.fromAnyRef((int) o.maxConcurrentStreams()));
     } else if (o.maxConcurrentStreams() != 4294967295L) {
