@@ -148,6 +148,30 @@ class GrpcProxyTest {
   }
 
   @Test
+  void skipsAnEndpointThatIsDownAndRegistersUnderTheResolverPrefix() throws Exception {
+    String down = "127.0.0.1:" + RealEtcd.freePort();
+    try (GrpcProxy p = start("--endpoints=" + down + "," + member.endpoint(), "--resolver-prefix=proxies",
+        "--resolver-ttl=5", "--advertise-client-url=127.0.0.1:1111")) {
+      String via = "127.0.0.1:" + p.port();
+      for (int i = 0; i < 6; i++) {
+        assertEquals("OK\n", ok(Etcdctl.run(via, null, "put", "rr/" + i, "v")), "round-robin passes over the dead endpoint");
+      }
+      // the registration is a leased key holding etcd's endpoint update; MemberList reads the proxies from it
+      String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+      String expected = "0, started, " + hostname + ", , 127.0.0.1:1111, false\n";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      String registered = "";
+      while (registered.isEmpty() && System.nanoTime() < deadline) {
+        registered = ok(Etcdctl.run(member.endpoint(), null, "get", "proxies/", "--prefix", "--print-value-only"));
+        if (registered.isEmpty()) Thread.sleep(100);
+      }
+      assertEquals("{\"Op\":0,\"Addr\":\"127.0.0.1:1111\",\"Metadata\":\"{\\\"name\\\":\\\"" + hostname + "\\\"}\"}\n", registered);
+      assertEquals(expected, ok(Etcdctl.run(via, null, "member", "list")));
+    }
+    assertEquals("", ok(Etcdctl.run(member.endpoint(), null, "get", "proxies/", "--prefix")), "a stopped proxy revokes its lease");
+  }
+
+  @Test
   void servesTlsAndDialsTlsMembersWithAnEmptyCommonNameCertificate(@TempDir Path dir) throws Exception {
     TestCerts ca = TestCerts.authority(dir, "ca");
     Path[] server = ca.issue("server", "server");
