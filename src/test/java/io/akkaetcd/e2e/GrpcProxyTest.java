@@ -148,6 +148,29 @@ class GrpcProxyTest {
   }
 
   @Test
+  void carriesTheClientsTokenToTheMember() throws Exception {
+    try (TestMember secured = TestMember.start();
+        GrpcProxy p = start("--endpoints=" + secured.endpoint())) {
+      String direct = secured.endpoint();
+      ok(Etcdctl.run(direct, null, "user", "add", "root:rootpw"));
+      ok(Etcdctl.run(direct, null, "user", "grant-role", "root", "root"));
+      ok(Etcdctl.run(direct, null, "user", "add", "alice:alicepw"));
+      ok(Etcdctl.run(direct, null, "auth", "enable"));
+      String via = "127.0.0.1:" + p.port();
+      assertEquals("OK\n", ok(Etcdctl.run(via, null, "--user=root:rootpw", "put", "guarded", "v")));
+      Etcdctl.Result anonymous = Etcdctl.run(via, null, "get", "guarded");
+      assertTrue(anonymous.stderr().contains("etcdserver: user name is empty"), anonymous.stderr());
+      Etcdctl.Result alice = Etcdctl.run(via, null, "--user=alice:alicepw", "get", "guarded");
+      assertTrue(alice.stderr().contains("etcdserver: permission denied"), alice.stderr());
+      long rev = number(ok(Etcdctl.run(via, null, "--user=root:rootpw", "get", "guarded", "-w", "json")), "mod_revision");
+      // a stream carries the token too: root's watch is admitted and reads history
+      try (Etcdctl.Running w = Etcdctl.start(via, "--user=root:rootpw", "watch", "guarded", "--rev", Long.toString(rev))) {
+        assertEquals("PUT\nguarded\nv\n", w.awaitLines(3, 20_000));
+      }
+    }
+  }
+
+  @Test
   void skipsAnEndpointThatIsDownAndRegistersUnderTheResolverPrefix() throws Exception {
     String down = "127.0.0.1:" + RealEtcd.freePort();
     try (GrpcProxy p = start("--endpoints=" + down + "," + member.endpoint(), "--resolver-prefix=proxies",
