@@ -152,19 +152,22 @@ class GrpcProxyTest {
     try (TestMember secured = TestMember.start();
         GrpcProxy p = start("--endpoints=" + secured.endpoint())) {
       String direct = secured.endpoint();
+      String via = "127.0.0.1:" + p.port();
+      // clientv3 authenticates within its dial timeout: let bcrypt take its time on a loaded machine
+      String login = "--dial-timeout=30s";
+      ok(Etcdctl.run(via, null, "get", "warm-up")); // the proxy's channels connect before the clock matters
       ok(Etcdctl.run(direct, null, "user", "add", "root:rootpw"));
       ok(Etcdctl.run(direct, null, "user", "grant-role", "root", "root"));
       ok(Etcdctl.run(direct, null, "user", "add", "alice:alicepw"));
       ok(Etcdctl.run(direct, null, "auth", "enable"));
-      String via = "127.0.0.1:" + p.port();
-      assertEquals("OK\n", ok(Etcdctl.run(via, null, "--user=root:rootpw", "put", "guarded", "v")));
+      assertEquals("OK\n", ok(Etcdctl.run(via, null, login, "--user=root:rootpw", "put", "guarded", "v")));
       Etcdctl.Result anonymous = Etcdctl.run(via, null, "get", "guarded");
       assertTrue(anonymous.stderr().contains("etcdserver: user name is empty"), anonymous.stderr());
-      Etcdctl.Result alice = Etcdctl.run(via, null, "--user=alice:alicepw", "get", "guarded");
+      Etcdctl.Result alice = Etcdctl.run(via, null, login, "--user=alice:alicepw", "get", "guarded");
       assertTrue(alice.stderr().contains("etcdserver: permission denied"), alice.stderr());
-      long rev = number(ok(Etcdctl.run(via, null, "--user=root:rootpw", "get", "guarded", "-w", "json")), "mod_revision");
+      long rev = number(ok(Etcdctl.run(via, null, login, "--user=root:rootpw", "get", "guarded", "-w", "json")), "mod_revision");
       // a stream carries the token too: root's watch is admitted and reads history
-      try (Etcdctl.Running w = Etcdctl.start(via, "--user=root:rootpw", "watch", "guarded", "--rev", Long.toString(rev))) {
+      try (Etcdctl.Running w = Etcdctl.start(via, login, "--user=root:rootpw", "watch", "guarded", "--rev", Long.toString(rev))) {
         assertEquals("PUT\nguarded\nv\n", w.awaitLines(3, 20_000));
       }
     }
