@@ -213,7 +213,7 @@ public final class GrpcProxy implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new EtcdConfigException("listen tcp " + address.getHostString() + ":" + address.getPort() + ": "
           + (e.getCause() instanceof akka.stream.StreamTcpException t && t.getCause() != null
-              ? "bind: " + t.getCause().getMessage().toLowerCase(java.util.Locale.ROOT) : String.valueOf(e.getCause())));
+              ? "bind: " + t.getCause().getMessage().replaceFirst("^\\[[^]]*] ", "").toLowerCase(java.util.Locale.ROOT) : String.valueOf(e.getCause())));
     } catch (Exception e) {
       throw new EtcdConfigException("listen tcp " + address + ": " + e);
     }
