@@ -7,6 +7,7 @@
 # Prints completed operations for each. Not a test: no figure is asserted.
 #
 #   bench/availability.sh [--duration 30] [--clients 6] [--only etcd|ours] [--rounds 1] [--no-faults] [--keep]
+#                         [--warmup SECONDS]  (the same mix, unmeasured and without faults, first)
 #
 # Everything it starts is stopped by PID when it exits; data and logs live in a temporary folder,
 # removed at exit unless --keep.
@@ -14,7 +15,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ETCD_BIN="${ETCD_BIN:-/usr/bin/etcd}"
-DURATION=30 CLIENTS=6 ONLY="" ROUNDS=1 KEEP="" FAULT_EVERY=4 DOWN_FOR=2
+DURATION=30 CLIENTS=6 ONLY="" ROUNDS=1 KEEP="" WARMUP=0 FAULT_EVERY=4 DOWN_FOR=2
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift ;;
@@ -23,7 +24,8 @@ while [[ $# -gt 0 ]]; do
     --rounds) ROUNDS="$2"; shift ;;
     --no-faults) FAULT_EVERY=$((1 << 30)) ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --warmup) WARMUP="$2"; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "availability.sh: unknown flag $1" >&2; exit 2 ;;
   esac
   shift
@@ -89,6 +91,10 @@ run() {
     (( SECONDS < deadline )) || { log "$kind did not become healthy; logs in $WORK"; tail -20 "$WORK/$kind-0.log" >&2; exit 1; }
     sleep 0.5
   done
+  if (( WARMUP > 0 )); then
+    "$WORK/availability" --endpoints "$endpoints" --clients "$CLIENTS" --duration "${WARMUP}s" \
+      --prefix "warmup-$kind" >/dev/null 2>&1 || true
+  fi
   "$WORK/availability" --endpoints "$endpoints" --clients "$CLIENTS" --duration "${DURATION}s" \
     --prefix "avail-$kind" >"$WORK/$kind-client.out" 2>"$WORK/$kind-client.err" &
   local client_pid=$!
