@@ -11,19 +11,23 @@ import java.util.List;
  * times out), and a read index is resent until a leader answers. So they wait here, in arrival order,
  * and are stepped again once a leader is known; each is still bounded by its request's timeout (a
  * request already answered, timed out, is dropped here and never proposed). Past {@link #CAPACITY}
- * waiting, a request fails at once with "no leader".
+ * requests or {@link #CAPACITY_BYTES} of proposals waiting, a request fails at once with "no leader".
  */
 final class WaitingForLeader {
   static final int CAPACITY = 10_000;
+  static final long CAPACITY_BYTES = 64L << 20;
 
   private final ArrayDeque<RaftActor.Command> waiting = new ArrayDeque<>();
+  private long bytes;
 
   /** Keeps a {@link RaftActor.Propose} or {@link RaftActor.ReadIndex}; false if full. */
   boolean offer(RaftActor.Command request) {
-    if (waiting.size() >= CAPACITY) {
+    long size = size(request);
+    if (waiting.size() >= CAPACITY || bytes + size > CAPACITY_BYTES) {
       return false;
     }
     waiting.add(request);
+    bytes += size;
     return true;
   }
 
@@ -35,12 +39,23 @@ final class WaitingForLeader {
   List<RaftActor.Command> drain(PendingRequests pending) {
     List<RaftActor.Command> out = waiting.stream().filter(r -> unanswered(r, pending)).toList();
     waiting.clear();
+    bytes = 0;
     return out;
   }
 
   /** Forgets the requests that were answered meanwhile (timed out), so they hold no memory. */
   void prune(PendingRequests pending) {
-    waiting.removeIf(r -> !unanswered(r, pending));
+    waiting.removeIf(r -> {
+      boolean answered = !unanswered(r, pending);
+      if (answered) {
+        bytes -= size(r);
+      }
+      return answered;
+    });
+  }
+
+  private static long size(RaftActor.Command r) {
+    return r instanceof RaftActor.Propose p ? p.data().length : 0;
   }
 
   private static boolean unanswered(RaftActor.Command r, PendingRequests pending) {
