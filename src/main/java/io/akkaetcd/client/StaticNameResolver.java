@@ -9,15 +9,19 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * Resolves any target to one fixed address. Akka gRPC 2.1.3's own resolver rejects the target URI that
+ * Resolves any target to fixed addresses (one member, or several tried in order by pick-first). Akka gRPC 2.1.3's own resolver rejects the target URI that
  * grpc-java 1.60 (the version jetcd needs, so the one on our classpath) hands it ("target uri should
  * not have null authority"); a client that knows its member's address needs no discovery.
  */
 public final class StaticNameResolver extends NameResolverProvider {
-  private final InetSocketAddress address;
+  private final List<InetSocketAddress> addresses;
 
   public StaticNameResolver(String host, int port) {
-    this.address = new InetSocketAddress(host, port);
+    this(List.of(new InetSocketAddress(host, port)));
+  }
+
+  public StaticNameResolver(List<InetSocketAddress> addresses) {
+    this.addresses = List.copyOf(addresses);
   }
 
   @Override
@@ -25,13 +29,13 @@ public final class StaticNameResolver extends NameResolverProvider {
     return new NameResolver() {
       @Override
       public String getServiceAuthority() {
-        return address.getHostString() + ":" + address.getPort();
+        return addresses.get(0).getHostString() + ":" + addresses.get(0).getPort();
       }
 
       @Override
       public void start(Listener2 listener) {
         listener.onResult(ResolutionResult.newBuilder()
-            .setAddresses(List.of(new EquivalentAddressGroup(address)))
+            .setAddresses(List.of(new EquivalentAddressGroup(new java.util.ArrayList<java.net.SocketAddress>(addresses))))
             .setAttributes(Attributes.EMPTY)
             .build());
       }
