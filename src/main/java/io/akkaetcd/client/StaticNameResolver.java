@@ -9,9 +9,10 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * Resolves any target to fixed addresses (one member, or several tried in order by pick-first). Akka gRPC 2.1.3's own resolver rejects the target URI that
- * grpc-java 1.60 (the version jetcd needs, so the one on our classpath) hands it ("target uri should
- * not have null authority"); a client that knows its member's address needs no discovery.
+ * Resolves any target to fixed addresses (one member, or several tried in order by pick-first). Akka
+ * gRPC 2.1.3's own resolver rejects the target URI that grpc-java 1.60 (the version jetcd needs, so the
+ * one on our classpath) hands it ("target uri should not have null authority"); a client that knows its
+ * members' addresses needs no discovery.
  */
 public final class StaticNameResolver extends NameResolverProvider {
   private final List<InetSocketAddress> addresses;
