@@ -1,5 +1,7 @@
 package io.akkaetcd.server.lease;
 
+import akka.actor.typed.javadsl.AskPattern;
+import io.akkaetcd.concurrent.DirectFutures;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
@@ -59,7 +61,9 @@ public final class LeaseExpiryActor {
           .onMessageEquals(Tick.INSTANCE, () -> {
             if (!busy[0]) {
               busy[0] = true;
-              ctx.ask(RaftActor.RaftView.class, raft, askTimeout, RaftActor.GetStatus::new,
+              // not ctx.ask: its answer would run on a new thread per tick (see DirectFutures)
+              ctx.pipeToSelf(DirectFutures.direct(AskPattern.ask(raft, RaftActor.GetStatus::new, askTimeout,
+                      ctx.getSystem().scheduler())),
                   (view, failure) -> new RoleKnown(view != null && view.status().role() == Role.LEADER));
             }
             return Behaviors.same();
@@ -68,8 +72,9 @@ public final class LeaseExpiryActor {
             if (!known.leader()) {
               busy[0] = false;
             } else {
-              ctx.ask(StoreActor.ExpiredLeasesFound.class, store, askTimeout,
-                  replyTo -> new StoreActor.ExpiredLeases(REVOKES_PER_TICK, replyTo),
+              ctx.pipeToSelf(DirectFutures.direct(AskPattern.<StoreActor.Command, StoreActor.ExpiredLeasesFound>ask(
+                      store, replyTo -> new StoreActor.ExpiredLeases(REVOKES_PER_TICK, replyTo), askTimeout,
+                      ctx.getSystem().scheduler())),
                   (found, failure) -> new ExpiredFound(found != null ? found.leaseIds() : List.of()));
             }
             return Behaviors.same();
