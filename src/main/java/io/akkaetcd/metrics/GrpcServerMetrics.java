@@ -44,6 +44,11 @@ public final class GrpcServerMetrics {
         .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry) : null;
   }
 
+  /** The series on {@code registry}, without the handling histogram (what the grpc-proxy counts). */
+  public static GrpcServerMetrics on(PrometheusRegistry registry) {
+    return new GrpcServerMetrics(registry, false);
+  }
+
   /** grpc-go's name of a status code, by number ("Canceled"); "Unknown" for a number it does not know. */
   public static String codeName(int grpcCode) {
     return grpcCode >= 0 && grpcCode < CODE_NAMES.length ? CODE_NAMES[grpcCode] : "Unknown";
