@@ -12,6 +12,10 @@
 #             long defrag took, and the same of a run without defrag before it.
 #
 #   bench/recovery.sh [--only restore|defrag] [--keys N] [--value-size B] [--store-mib M] [--put-secs S]
+#                     [--snapshot FILE]
+#
+#   --snapshot FILE: restore from this `etcdctl snapshot save` file instead of filling real etcd first
+#             (the fill of 1,000,000 keys takes minutes; --keys is then only the label).
 #
 # Not a test: nothing is asserted. Everything it starts is stopped by PID when it exits; data lives in
 # a temporary folder, removed at the end.
@@ -20,7 +24,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ETCD_BIN="${ETCD_BIN:-/usr/bin/etcd}"
 CTL="${ETCDCTL_BIN:-/usr/bin/etcdctl}"
-ONLY="" KEYS=1000000 VALUE_SIZE=256 STORE_MIB=1024 PUT_SECS=30
+ONLY="" KEYS=1000000 VALUE_SIZE=256 STORE_MIB=1024 PUT_SECS=30 SNAPSHOT=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --only) ONLY="$2"; shift ;;
@@ -28,7 +32,8 @@ while [[ $# -gt 0 ]]; do
     --value-size) VALUE_SIZE="$2"; shift ;;
     --store-mib) STORE_MIB="$2"; shift ;;
     --put-secs) PUT_SECS="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --snapshot) SNAPSHOT="$2"; shift ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "recovery.sh: unknown flag $1" >&2; exit 2 ;;
   esac
   shift
@@ -82,12 +87,16 @@ fill() { # PORT TOTAL KEYSPACE VALSIZE; a request that failed is counted in the 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), akka-etcd $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [[ -z $ONLY || $ONLY == restore ]]; then
-  cport=$(free_port) pport=$(free_port)
-  start etcd "$TMP/source" "$cport" "$pport"; src=$PID; ready "$cport"
-  log "filling real etcd with $KEYS keys of $VALUE_SIZE bytes"
-  fill "$cport" "$KEYS" "$KEYS" "$VALUE_SIZE" >&2
-  "$CTL" --endpoints "127.0.0.1:$cport" --command-timeout 10m snapshot save "$TMP/snap.db" >/dev/null
-  stop "$src"
+  if [[ -n $SNAPSHOT ]]; then
+    cp "$SNAPSHOT" "$TMP/snap.db"
+  else
+    cport=$(free_port) pport=$(free_port)
+    start etcd "$TMP/source" "$cport" "$pport"; src=$PID; ready "$cport"
+    log "filling real etcd with $KEYS keys of $VALUE_SIZE bytes"
+    fill "$cport" "$KEYS" "$KEYS" "$VALUE_SIZE" >&2
+    "$CTL" --endpoints "127.0.0.1:$cport" --command-timeout 10m snapshot save "$TMP/snap.db" >/dev/null
+    stop "$src"
+  fi
   echo "snapshot: $KEYS keys, $(du -m "$TMP/snap.db" | cut -f1) MiB"
   echo "| subject | snapshot restore | start to first linearizable read | keys served | load average after |"
   echo "|---|---|---|---|---|"

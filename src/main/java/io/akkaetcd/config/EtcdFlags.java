@@ -84,6 +84,20 @@ public final class EtcdFlags {
     def(c, "discovery-proxy", Type.STRING, "", "HTTP proxy to use for traffic to discovery service.");
     def(c, "discovery-srv", Type.STRING, "", "DNS srv domain used to bootstrap the cluster.");
     def(c, "discovery-srv-name", Type.STRING, "", "Suffix to the dns srv name queried when bootstrapping.");
+    // etcd 3.6's v3 discovery
+    def(c, "discovery-token", Type.STRING, "", "V3 discovery: discovery token for the etcd cluster to be bootstrapped.");
+    def(c, "discovery-endpoints", Type.STRING, "", "V3 discovery: List of gRPC endpoints of the discovery service.");
+    def(c, "discovery-dial-timeout", Type.DURATION, "2s", "V3 discovery: dial timeout for client connections.");
+    def(c, "discovery-request-timeout", Type.DURATION, "5s", "V3 discovery: timeout for discovery requests (excluding dial timeout).");
+    def(c, "discovery-keepalive-time", Type.DURATION, "2s", "V3 discovery: keepalive time for client connections.");
+    def(c, "discovery-keepalive-timeout", Type.DURATION, "6s", "V3 discovery: keepalive timeout for client connections.");
+    def(c, "discovery-insecure-transport", Type.BOOL, "true", "V3 discovery: disable transport security for client connections.");
+    def(c, "discovery-insecure-skip-tls-verify", Type.BOOL, "false", "V3 discovery: skip server certificate verification (CAUTION: this option should be enabled only for testing purposes).");
+    def(c, "discovery-cert", Type.STRING, "", "V3 discovery: identify secure client using this TLS certificate file.");
+    def(c, "discovery-key", Type.STRING, "", "V3 discovery: identify secure client using this TLS key file.");
+    def(c, "discovery-cacert", Type.STRING, "", "V3 discovery: verify certificates of TLS-enabled secure servers using this CA bundle.");
+    def(c, "discovery-user", Type.STRING, "", "V3 discovery: username[:password] for authentication (prompt if password is not supplied).");
+    def(c, "discovery-password", Type.STRING, "", "V3 discovery: password for authentication (if this option is used, --user option shouldn't include password).");
     def(c, "strict-reconfig-check", Type.BOOL, "true", "Reject reconfiguration requests that would cause quorum loss.");
     def(c, "pre-vote", Type.BOOL, "false", "Enable to run an additional Raft election phase.");
     def(c, "auto-compaction-retention", Type.STRING, "0", "Auto compaction retention length. 0 means disable auto compaction.");

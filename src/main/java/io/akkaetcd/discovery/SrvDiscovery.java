@@ -1,20 +1,11 @@
 package io.akkaetcd.discovery;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import javax.naming.NameNotFoundException;
-import javax.naming.NamingEnumeration;
-import javax.naming.NamingException;
-import javax.naming.directory.Attribute;
-import javax.naming.directory.DirContext;
-import javax.naming.directory.InitialDirContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * after this member when its address is one of this member's advertised peer URLs' addresses, else
  * {@code 0}, {@code 1}, ... (names of other members are only labels: member IDs come from peer URLs).
  *
- * <p>SRV records are read through JNDI's DNS provider with no server named, so the name servers are
- * those of {@code /etc/resolv.conf} (per namespace under {@code ip netns exec}); targets resolve through
- * the system resolver, as Go's net package does. Where etcd 3.4.23 drops the {@code http} records once the
+ * <p>{@link AkkaDnsLookup} answers the SRV queries (Akka Discovery's DNS, name servers from
+ * {@code /etc/resolv.conf}); targets resolve through the system resolver, as Go's net package does.
+ * Where etcd 3.4.23 drops the {@code http} records once the
  * {@code https} lookup fails (its GetDNSClusterNames appends them only on error), both lists are joined
  * here and the lookup fails only when neither gives a member, as etcd 3.5 does.
  */
@@ -44,47 +35,6 @@ public final class SrvDiscovery {
     /** The address {@code host:port} resolves to, as {@code ip:port}. */
     String tcpAddress(String host, int port) throws DiscoveryException;
   }
-
-  /** The system's DNS: JNDI for SRV, InetAddress for targets. */
-  public static final Lookup SYSTEM = new Lookup() {
-    @Override
-    public List<Srv> srv(String name) throws DiscoveryException {
-      Hashtable<String, String> env = new Hashtable<>();
-      env.put("java.naming.factory.initial", "com.sun.jndi.dns.DnsContextFactory");
-      env.put("java.naming.provider.url", "dns:");
-      env.put("com.sun.jndi.dns.timeout.initial", "1000");
-      env.put("com.sun.jndi.dns.timeout.retries", "3");
-      List<Srv> out = new ArrayList<>();
-      try {
-        DirContext ctx = new InitialDirContext(env);
-        try {
-          Attribute a = ctx.getAttributes(name, new String[] {"SRV"}).get("SRV");
-          if (a == null) throw new DiscoveryException("lookup " + name + ": no such host");
-          NamingEnumeration<?> values = a.getAll();
-          while (values.hasMore()) {
-            String[] f = values.next().toString().trim().split("\\s+");
-            out.add(new Srv(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3]));
-          }
-        } finally {
-          ctx.close();
-        }
-      } catch (NameNotFoundException e) {
-        throw new DiscoveryException("lookup " + name + ": no such host");
-      } catch (NamingException e) {
-        throw new DiscoveryException("lookup " + name + ": " + e.getMessage());
-      }
-      return out;
-    }
-
-    @Override
-    public String tcpAddress(String host, int port) throws DiscoveryException {
-      try {
-        return InetAddress.getByName(host).getHostAddress() + ":" + port;
-      } catch (UnknownHostException e) {
-        throw new DiscoveryException("lookup " + host + ": no such host");
-      }
-    }
-  };
 
   private SrvDiscovery() {}
 

@@ -609,37 +609,29 @@ public final class MvccStore {
     }
     backend.scan(BackendLayout.KEY_BUCKET_START, BackendLayout.KEY_BUCKET_END, (k, v) -> {
       Revision rev = BackendLayout.revisionOf(k);
-      KeyValue kv = parseStored(k, v);
+      StoredKey kv = StoredKey.parse(k, v);
       pending.countStored(k, v);
-      ByteString key = kv.getKey();
+      ByteString key = kv.key();
       if (BackendLayout.isTombstone(k)) {
-        if (index.isLive(key)) {
-          index.tombstone(key, rev.main(), rev.sub());
+        if (index.tombstoneIfLive(key, rev.main(), rev.sub())) {
           liveKeys--;
         }
-        leaseOfKey.remove(key);
+        if (!leaseOfKey.isEmpty()) {
+          leaseOfKey.remove(key);
+        }
       } else {
-        if (!index.isLive(key)) {
+        if (!index.restorePut(key, rev.main(), rev.sub(), kv.createRevision(), kv.version())) {
           liveKeys++;
         }
-        index.restorePut(key, rev.main(), rev.sub(), kv.getCreateRevision(), kv.getVersion());
-        if (kv.getLease() != 0) {
-          leaseOfKey.put(key, kv.getLease());
-        } else {
+        if (kv.lease() != 0) {
+          leaseOfKey.put(key, kv.lease());
+        } else if (!leaseOfKey.isEmpty()) {
           leaseOfKey.remove(key);
         }
       }
       currentRev = Math.max(currentRev, rev.main());
     });
     leaseOfKey.forEach((key, lease) -> leases.attach(lease, key));
-  }
-
-  private static KeyValue parseStored(byte[] key, byte[] value) {
-    try {
-      return KeyValue.parseFrom(value);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("corrupt key-bucket entry " + BackendLayout.revisionOf(key), e);
-    }
   }
 
   // ---- helpers ----

@@ -68,7 +68,7 @@ class DiscoverySrvStatefulSetTest {
     }
     assertEquals(3, list.stdout().strip().split("\n").length, list.stdout());
     // clients find the members by the _etcd-client._tcp records, as etcdctl --discovery-srv does
-    Etcdctl.Result put = etcdctl("--discovery-srv=" + DOMAIN, "put", "k", "before-scaling");
+    Etcdctl.Result put = etcdctlOnceLeaderIsStable("--discovery-srv=" + DOMAIN, "put", "k", "before-scaling");
     assertEquals(0, put.exitCode(), put.stderr());
 
     // scale up: member add, the fourth pod's records, then the pod with ETCD_INITIAL_CLUSTER_STATE=existing
@@ -92,7 +92,7 @@ class DiscoverySrvStatefulSetTest {
     Etcdctl.Result three = etcdctl("--endpoints=" + ep0, "member", "list");
     assertEquals(3, three.stdout().strip().split("\n").length, three.stdout());
     assertTrue(!three.stdout().contains("etcd-3"), three.stdout());
-    Etcdctl.Result after = etcdctl("--discovery-srv=" + DOMAIN, "put", "k", "after-scaling");
+    Etcdctl.Result after = etcdctlOnceLeaderIsStable("--discovery-srv=" + DOMAIN, "put", "k", "after-scaling");
     assertEquals(0, after.exitCode(), after.stderr());
   }
 
@@ -194,6 +194,15 @@ class DiscoverySrvStatefulSetTest {
     cmd.addAll(List.of(args));
     ShResult r = sh(cmd.toArray(String[]::new));
     return new Etcdctl.Result(r.exitCode(), r.stdout(), r.stderr());
+  }
+
+  /** As {@link Etcdctl#runOnceLeaderIsStable}: a cluster that just formed or changed may elect again first. */
+  private Etcdctl.Result etcdctlOnceLeaderIsStable(String... args) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      Etcdctl.Result r = etcdctl(args);
+      if (!Etcdctl.electing(r) || System.nanoTime() > deadline) return r;
+    }
   }
 
   record ShResult(int exitCode, String stdout, String stderr) {}

@@ -18,6 +18,25 @@ final class Etcdctl {
     return runUnder(List.of(), endpoint, stdin, args);
   }
 
+  /**
+   * Runs etcdctl again while it fails with one of etcd's election-time errors (no leader, request timed
+   * out, leader changed), up to {@code seconds}: a cluster that just formed on a loaded machine may elect
+   * again before it takes writes. Any other outcome is returned at once.
+   */
+  static Result runOnceLeaderIsStable(List<String> launcher, String endpoint, int seconds, String... args) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      Result r = runUnder(launcher, endpoint, null, args);
+      if (!electing(r) || System.nanoTime() > deadline) return r;
+    }
+  }
+
+  /** Failed with one of etcd's election-time errors. */
+  static boolean electing(Result r) {
+    return r.exitCode() != 0 && List.of("etcdserver: no leader", "etcdserver: request timed out",
+        "etcdserver: leader changed").stream().anyMatch(r.stderr()::contains);
+  }
+
   /** Runs etcdctl under a command prefix, e.g. {@code ip netns exec NS} to reach members inside a namespace. */
   static Result runUnder(List<String> launcher, String endpoint, String stdin, String... args) {
     List<String> command = new ArrayList<>(launcher);
