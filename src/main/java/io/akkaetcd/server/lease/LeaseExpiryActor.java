@@ -33,7 +33,7 @@ public final class LeaseExpiryActor {
 
   private enum Tick implements Command { INSTANCE }
 
-  /** The Raft actor's answer: whether this member leads now (false if it did not answer in time). */
+  /** The Raft actor's answer: whether this member leads now. */
   private record RoleKnown(boolean leader) implements Command {}
 
   private record ExpiredFound(List<Long> leaseIds) implements Command {}
@@ -55,12 +55,16 @@ public final class LeaseExpiryActor {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, every, every);
       boolean[] busy = {false};
+      // Not an ask with a timeout: the Raft actor stashes what comes before its log is recovered, which on a
+      // loaded start outlasts any short timeout, and a late answer to an expired ask is a dead letter. This
+      // adapter lives as long as the reaper, so the answer always lands; ticks meanwhile are skipped.
+      ActorRef<RaftActor.RaftView> roleAdapter = ctx.messageAdapter(RaftActor.RaftView.class,
+          view -> new RoleKnown(view.status().role() == Role.LEADER));
       return Behaviors.receive(Command.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
             if (!busy[0]) {
               busy[0] = true;
-              ctx.ask(RaftActor.RaftView.class, raft, askTimeout, RaftActor.GetStatus::new,
-                  (view, failure) -> new RoleKnown(view != null && view.status().role() == Role.LEADER));
+              raft.tell(new RaftActor.GetStatus(roleAdapter));
             }
             return Behaviors.same();
           })
