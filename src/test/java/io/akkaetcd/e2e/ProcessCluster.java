@@ -102,9 +102,15 @@ final class ProcessCluster implements AutoCloseable {
   /** The leader and a follower as the roles stand now: the follower is the one a test lets fall behind. */
   record LeaderAndFollower(ProcessMember leader, ProcessMember follower) {}
 
-  /** See {@link LeaderAndFollower}; the leader as the first member sees it. */
-  LeaderAndFollower leaderAndFollower() {
+  /** See {@link LeaderAndFollower}; the leader as the first member sees it, waiting up to 60 s for one. */
+  LeaderAndFollower leaderAndFollower() throws InterruptedException {
+    // Right after start, or on a loaded machine, the first member may be between leaders or slow to answer.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     long leaderId = leaderSeenBy(members.get(0));
+    while ((leaderId == -1 || leaderId == 0) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      leaderId = leaderSeenBy(members.get(0));
+    }
     ProcessMember leader = null;
     ProcessMember follower = null;
     for (ProcessMember m : members) {
