@@ -8,8 +8,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Wraps a service implementation so that each of its streaming RPCs counts in grpc_server_started_total
@@ -73,29 +71,7 @@ public final class StreamMetricsProxy {
   }
 
   private static <O, M> Source<O, M> counted(Source<O, M> source, GrpcServerMetrics.Call call) {
-    AtomicReference<Throwable> failed = new AtomicReference<>();
-    AtomicBoolean completed = new AtomicBoolean();
-    return source
-        .map(m -> {
-          call.sent();
-          return m;
-        })
-        .mapError(new akka.japi.pf.PFBuilder<Throwable, Throwable>().matchAny(t -> {
-          failed.set(t);
-          return t;
-        }).build())
-        // concatLazy: plain concat pulls both inputs at once (detached), which would mark every stream
-        // completed at its start and count a client that goes away as OK, not Canceled
-        .concatLazy(Source.lazySource(() -> {
-          completed.set(true);
-          return Source.<O>empty();
-        }))
-        .watchTermination((mat, done) -> {
-          done.whenComplete((ok, failure) -> call.handled(failed.get() != null
-              ? GrpcStatus.fromThrowable(failed.get()).code()
-              : completed.get() ? 0 : io.grpc.Status.Code.CANCELLED.value()));
-          return mat;
-        });
+    return source.via(new CountingStage<>(call));
   }
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {

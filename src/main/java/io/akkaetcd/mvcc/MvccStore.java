@@ -49,6 +49,12 @@ public final class MvccStore {
   /** Live keys that hold a lease (etcd's lessor keeps this map; here it saves a read per put). */
   private final Map<ByteString, Long> leaseOfKey = new HashMap<>();
   private Consumer<List<Event>> sink = events -> {};
+  /**
+   * Whether a put's event carries the key's previous value: reading it is a backend get and a parse
+   * per overwrite, which only watchers with prev_kv need (etcd's watch server reads it at send time).
+   * Without it, an overwrite's PUT event has no prev_kv; see {@link #lacksPrevKv}.
+   */
+  private boolean eventsCarryPrevKv = true;
 
   private long currentRev = 1;
   /** -1 until the first compaction, as etcd's compactMainRev: compact(0) is then allowed. */
@@ -272,6 +278,22 @@ public final class MvccStore {
     pending.deleteRaw(BackendLayout.leaseKey(id));
   }
 
+  /**
+   * Whether the PUT events of later writes carry prev_kv (true until told otherwise). DELETE events
+   * always do: a delete reads the doomed values anyway.
+   */
+  public void setEventsCarryPrevKv(boolean carry) {
+    eventsCarryPrevKv = carry;
+  }
+
+  /**
+   * True for an event written while {@link #setEventsCarryPrevKv} was off that would have carried
+   * prev_kv: an overwrite (a PUT of version above 1) without one. Its previous value is still in the
+   * history, at {@code mod_revision - 1}, for a watcher that wants it.
+   */
+  public static boolean lacksPrevKv(Event event) {
+    return event.getType() == Event.EventType.PUT && event.getKv().getVersion() > 1 && !event.hasPrevKv();
+  }
 
   /** Receives the events of every write revision, in revision order, as each write is applied. */
   public void onEvents(Consumer<List<Event>> sink) {
@@ -401,7 +423,8 @@ public final class MvccStore {
       tally.range();
     }
     KeyIndex.Found before = index.get(key, readRevision());
-    KeyValue prev = before == null ? null : valueOf(before);
+    boolean needPrev = eventsCarryPrevKv || r.getPrevKv() || r.getIgnoreValue() || r.getIgnoreLease();
+    KeyValue prev = before == null || !needPrev ? null : valueOf(before);
     if ((r.getIgnoreValue() || r.getIgnoreLease()) && prev == null) {
       throw EtcdError.KEY_NOT_FOUND.exception();
     }

@@ -302,10 +302,10 @@ public final class EtcdServer implements AutoCloseable {
       ActorRef<RaftActor.Command> raftRef = refs.raft();
       ActorRef<StoreActor.Command> storeRef = refs.store();
       AutoCompactor compactor = AutoCompactor.start(system, storeClient, () ->
-          AskPattern.<RaftActor.Command, RaftActor.RaftView>ask(raftRef, RaftActor.GetStatus::new,
-              Duration.ofSeconds(5), system.scheduler()).thenCombine(
-              AskPattern.<StoreActor.Command, io.akkaetcd.store.StoreStatus>ask(storeRef, StoreActor.Describe::new,
-                  Duration.ofSeconds(5), system.scheduler()),
+          io.akkaetcd.concurrent.DirectFutures.direct(AskPattern.<RaftActor.Command, RaftActor.RaftView>ask(raftRef,
+              RaftActor.GetStatus::new, Duration.ofSeconds(5), system.scheduler())).thenCombine(
+              io.akkaetcd.concurrent.DirectFutures.direct(AskPattern.<StoreActor.Command, io.akkaetcd.store.StoreStatus>ask(
+                  storeRef, StoreActor.Describe::new, Duration.ofSeconds(5), system.scheduler())),
               (r, st) -> new AutoCompactor.View(r.status().leaderId() == layout.memberId(), st.revision())),
           AutoCompaction.of(config.autoCompactionMode(), config.autoCompactionRetention(), GoValues::goDuration));
       PeriodicCorruptCheck corruptCheck = PeriodicCorruptCheck.start(system, Duration.ofNanos(

@@ -99,6 +99,13 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
     }
   }
 
+  /**
+   * From the watch hub: whether any watcher wants prev_kv. Without one, a put's event leaves it out
+   * (no read of the previous value); the hub catches up, from history, a watcher that registers with
+   * prev_kv while events without it are still on their way.
+   */
+  public record WatchersWantPrevKv(boolean wanted) implements Command {}
+
   /** This member became (or stopped being) the leader: only a leader's lessor lets leases expire. */
   public record LeadershipChanged(boolean leader, long extendMillis) implements Command {}
 
@@ -147,6 +154,8 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   private final List<List<Event>> unpublished = new ArrayList<>();
   /** The newest revision whose events the hub has been sent. */
   private long publishedRevision;
+  /** The hub's last word on prev_kv (none wanted until it says so); kept across a restore. */
+  private boolean watchersWantPrevKv;
   /** While the cluster id is not known: the founding voters seen in the log's term-1 entries. */
   private final List<Long> foundingVoters = new ArrayList<>();
   /** An apply failed midway: what is pending in the backend batch must never be written. */
@@ -172,6 +181,7 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   /** (Re)attach to the current MVCC store's events; after a restore the store is a new one. */
   private void listen() {
     publishedRevision = state.applier().mvcc().currentRevision();
+    state.applier().mvcc().setEventsCarryPrevKv(watchersWantPrevKv);
     if (watchFeed != null) {
       state.applier().mvcc().onEvents(unpublished::add);
       watchFeed.tell(new WatchFeed.Attached(getContext().getSelf(), publishedRevision, state.applier().header(0)));
@@ -198,6 +208,11 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
         .onMessage(HashKv.class, this::onHashKv)
         .onMessage(Hash.class, this::onHash)
         .onMessage(ReadHistory.class, this::onReadHistory)
+        .onMessage(WatchersWantPrevKv.class, w -> {
+          watchersWantPrevKv = w.wanted();
+          state.applier().mvcc().setEventsCarryPrevKv(w.wanted());
+          return this;
+        })
         .onMessage(LeadershipChanged.class, this::onLeadershipChanged)
         .onSignal(PostStop.class, signal -> onStop())
         .build();

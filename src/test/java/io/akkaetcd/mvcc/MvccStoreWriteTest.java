@@ -255,6 +255,31 @@ class MvccStoreWriteTest {
         f.events.get(3));
   }
 
+  @Test
+  void withoutPrevKvInEventsAnOverwriteReadsNoPreviousValueButKeepsEverythingElse() {
+    StoreFixture f = new StoreFixture();
+    f.store.setEventsCarryPrevKv(false);
+    f.put("a", "1", 1);
+    f.put("a", "2", 2); // lease 1 detached, 2 attached, without the previous value
+    PutResponse asked = f.store.put(PutRequest.newBuilder().setKey(b("a")).setValue(b("3")).setPrevKv(true).build());
+    f.store.put(PutRequest.newBuilder().setKey(b("a")).setValue(b("4")).setIgnoreLease(true).build());
+    f.deleteRange("a", "b");
+
+    Event overwrite = f.events.get(1).get(0);
+    assertEquals(Event.newBuilder().setType(Event.EventType.PUT).setKv(kv("a", "2", 2, 3, 2).toBuilder().setLease(2))
+        .build(), overwrite, "create and mod revision, version and lease as ever; no prev_kv");
+    assertTrue(MvccStore.lacksPrevKv(overwrite));
+    assertFalse(MvccStore.lacksPrevKv(f.events.get(0).get(0)), "a create has no previous value");
+    assertEquals(kv("a", "2", 2, 3, 2).toBuilder().setLease(2).build(), asked.getPrevKv(), "the request asked");
+    assertEquals(kv("a", "4", 2, 5, 4), f.events.get(3).get(0).getKv(), "ignore_lease kept none: 3 dropped it");
+    assertTrue(f.events.get(4).get(0).hasPrevKv(), "a delete's event keeps prev_kv");
+    assertEquals(List.of("attach 1 a", "detach 1 a", "attach 2 a", "detach 2 a"), f.leases.calls);
+    // The history (read from the backend once committed) still answers with prev_kv.
+    f.store.commit(false);
+    List<Event> history = f.store.eventsBetween(3, 3, k -> true, true);
+    assertEquals(kv("a", "1", 2, 2, 1).toBuilder().setLease(1).build(), history.get(0).getPrevKv());
+  }
+
   // ---- leases ----
 
   @Test

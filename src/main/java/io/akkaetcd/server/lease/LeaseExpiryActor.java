@@ -1,5 +1,7 @@
 package io.akkaetcd.server.lease;
 
+import akka.actor.typed.javadsl.AskPattern;
+import io.akkaetcd.concurrent.DirectFutures;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
@@ -64,6 +66,7 @@ public final class LeaseExpiryActor {
           .onMessageEquals(Tick.INSTANCE, () -> {
             if (!busy[0]) {
               busy[0] = true;
+              // a tell to the adapter: no ctx.ask (a thread per answer, see DirectFutures), no timeout
               raft.tell(new RaftActor.GetStatus(roleAdapter));
             }
             return Behaviors.same();
@@ -72,8 +75,9 @@ public final class LeaseExpiryActor {
             if (!known.leader()) {
               busy[0] = false;
             } else {
-              ctx.ask(StoreActor.ExpiredLeasesFound.class, store, askTimeout,
-                  replyTo -> new StoreActor.ExpiredLeases(REVOKES_PER_TICK, replyTo),
+              ctx.pipeToSelf(DirectFutures.direct(AskPattern.<StoreActor.Command, StoreActor.ExpiredLeasesFound>ask(
+                      store, replyTo -> new StoreActor.ExpiredLeases(REVOKES_PER_TICK, replyTo), askTimeout,
+                      ctx.getSystem().scheduler())),
                   (found, failure) -> new ExpiredFound(found != null ? found.leaseIds() : List.of()));
             }
             return Behaviors.same();

@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import io.akkaetcd.api.Event;
 import io.akkaetcd.api.ResponseHeader;
 import io.akkaetcd.api.WatchRequest;
+import io.akkaetcd.mvcc.MvccStore;
 import io.akkaetcd.store.StoreActor;
 import io.akkaetcd.store.WatchFeed;
 import io.akkaetcd.watch.HistorySlices;
@@ -88,6 +89,8 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
   private List<Member> readers = List.of();
   private long readTag;
   private long revision;
+  /** Registrations that want prev_kv: while there are none, the store leaves it out of put events. */
+  private int prevKvWatchers;
 
   /**
    * The hub waits for the store actor's {@link WatchFeed.Attached} (the store is spawned after the
@@ -143,22 +146,48 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
   private Behavior<WatchFeed> onCommitted(WatchFeed.Committed committed) {
     if (synced.size() > 0) {
       Map<ActorRef<WatcherActor.Command>, List<WatcherActor.Batch>> out = new LinkedHashMap<>();
+      Map<ActorRef<WatcherActor.Command>, Long> missingPrev = new LinkedHashMap<>();
       for (List<Event> events : committed.revisions()) {
         long rev = events.get(0).getKv().getModRevision();
-        synced.route(events).forEach((watcher, mine) ->
-            out.computeIfAbsent(watcher, w -> new ArrayList<>()).add(new WatcherActor.Batch(rev, mine)));
+        synced.route(events).forEach((watcher, mine) -> {
+          if (missingPrev.containsKey(watcher)) {
+            return;
+          }
+          if (registrations.get(watcher).prevKv && mine.stream().anyMatch(MvccStore::lacksPrevKv)) {
+            missingPrev.put(watcher, rev);
+            return;
+          }
+          out.computeIfAbsent(watcher, w -> new ArrayList<>()).add(new WatcherActor.Batch(rev, mine));
+        });
       }
       out.forEach((watcher, batches) ->
           watcher.tell(new WatcherActor.Deliver(registrations.get(watcher).generation, batches, header)));
+      missingPrev.forEach(this::catchUpFrom);
     }
     revision = committed.revision();
+    readHistory();
     return this;
+  }
+
+  /**
+   * A watcher with prev_kv was routed an event written before the store heard that it is wanted: it
+   * leaves the synced set and reads that revision on from history, where prev_kv is read.
+   */
+  private void catchUpFrom(ActorRef<WatcherActor.Command> watcher, long rev) {
+    Registration reg = registrations.get(watcher);
+    synced.unregister(watcher);
+    reg.synced = false;
+    reg.next = rev;
+    catchingUp.put(watcher, reg);
   }
 
   private Behavior<WatchFeed> onRegister(Register r) {
     forget(r.watcher());
     Registration reg = new Registration(r.generation(), r.range(), r.prevKv());
     registrations.put(r.watcher(), reg);
+    if (reg.prevKv && prevKvWatchers++ == 0) {
+      store.tell(new StoreActor.WatchersWantPrevKv(true));
+    }
     if (r.nextRevision() > revision) {
       join(r.watcher(), reg);
     } else {
@@ -211,6 +240,9 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
     Registration reg = registrations.remove(watcher);
     if (reg != null && reg.synced) {
       synced.unregister(watcher);
+    }
+    if (reg != null && reg.prevKv && --prevKvWatchers == 0) {
+      store.tell(new StoreActor.WatchersWantPrevKv(false));
     }
     catchingUp.remove(watcher);
   }

@@ -107,4 +107,43 @@ class WatchHubCatchUpTest {
     assertEquals(List.of(9L), revisions(b.receiveMessage()));
     c.expectNoMessage(Duration.ofMillis(100));
   }
+
+  private static Event overwrite(String key, long rev, boolean withPrev) {
+    Event.Builder e = Event.newBuilder().setType(Event.EventType.PUT)
+        .setKv(KeyValue.newBuilder().setKey(bs(key)).setModRevision(rev).setVersion(2));
+    if (withPrev) {
+      e.setPrevKv(KeyValue.newBuilder().setKey(bs(key)).setModRevision(rev - 1).setVersion(1));
+    }
+    return e.build();
+  }
+
+  @Test
+  void aPrevKvWatcherRoutedAnEventWithoutPrevKvReadsItFromHistory() {
+    TestProbe<WatcherActor.Command> plain = register(11, KeyRange.all());
+    TestProbe<WatcherActor.Command> withPrev = testKit.createTestProbe();
+    hub.tell(new WatchHub.Register(withPrev.ref(), 1, KeyRange.all(), 11, true));
+    assertEquals(new StoreActor.WatchersWantPrevKv(true), store.receiveMessage());
+
+    // Written before the store heard it: revision 11 is a create (no prev_kv due), 12 an overwrite
+    // without it, 13 came after the store heard.
+    hub.tell(new WatchFeed.Committed(13, List.of(List.of(put("k", 11)), List.of(overwrite("k", 12, false)),
+        List.of(overwrite("k", 13, true)))));
+    assertEquals(List.of(11L, 12L, 13L), revisions(plain.receiveMessage()));
+    assertEquals(List.of(11L), revisions(withPrev.receiveMessage()), "up to the event without prev_kv");
+    StoreActor.ReadHistory read = store.expectMessageClass(StoreActor.ReadHistory.class);
+    assertEquals(12, read.fromRevision());
+    assertTrue(read.prevKv());
+
+    hub.tell(new WatchFeed.HistoryRead(read.tag(), 13, List.of(overwrite("k", 12, true), overwrite("k", 13, true)), 0));
+    WatcherActor.Deliver caughtUp = (WatcherActor.Deliver) withPrev.receiveMessage();
+    assertEquals(List.of(12L, 13L), revisions(caughtUp));
+    assertTrue(caughtUp.batches().stream().flatMap(b -> b.events().stream()).allMatch(Event::hasPrevKv));
+
+    hub.tell(new WatchFeed.Committed(14, List.of(List.of(overwrite("k", 14, true)))));
+    assertEquals(List.of(14L), revisions(withPrev.receiveMessage()), "live again");
+    assertEquals(List.of(14L), revisions(plain.receiveMessage()));
+
+    hub.tell(new WatchHub.Unregister(withPrev.ref()));
+    assertEquals(new StoreActor.WatchersWantPrevKv(false), store.receiveMessage());
+  }
 }
