@@ -97,10 +97,10 @@ class WalEnospcFailStopTest {
         Integer status = full.awaitExit(60L);
         assertEquals(Integer.valueOf(1), status, "the member fail-stops with status 1:\n" + full.output());
         // Puts still out when the member died fail (or are still being retried by the client): never counted.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long putsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (CompletableFuture<?> put : puts) {
           try {
-            put.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            put.get(Math.max(1, putsDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
           } catch (Exception unacknowledged) {
             // not acknowledged
           }
