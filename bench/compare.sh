@@ -10,6 +10,11 @@
 #   bench/compare.sh --quick              a smoke run for CI: short runs, 1 round, few puts for memory
 #   bench/compare.sh --members 3          three members each (etcd's Procfile layout: infra1..3)
 #   bench/compare.sh --rounds 5 --out docs/run.md
+#   bench/compare.sh --auth               auth enabled on both (root user, simple tokens): every call
+#                                         carries a token
+#   bench/compare.sh --tls                https client and peer URLs on both (one openssl-made CA,
+#                                         one member certificate with IP:127.0.0.1, peers mutually
+#                                         authenticated); the clients verify the servers
 #
 # Not a test: no figure is ever asserted. Servers listen on 127.0.0.1 only, with data in a temporary
 # folder; everything this script starts is stopped by PID when it exits.
@@ -23,7 +28,7 @@ usage() {
   cat <<'EOF'
 Usage: bench/compare.sh [--quick] [--members 1|3] [--rounds N] [--duration SECS]
                         [--mem-puts N] [--watch-puts N] [--client go|java|both] [--only REGEX]
-                        [--out FILE]
+                        [--auth] [--tls] [--out FILE]
 
   --quick          short runs for a CI smoke (~0.5 s per run, 1 round, no warm-up round,
                    20,000 puts for the memory row, 100 puts for the watch row)
@@ -35,12 +40,15 @@ Usage: bench/compare.sh [--quick] [--members 1|3] [--rounds N] [--duration SECS]
   --client C       go: etcd's own tools/benchmark (grpc-go; built by bench/etcd-go-benchmark.sh,
                    which needs ETCD_SRC or ETCD_BENCHMARK), java: bin/benchmark, both (both)
   --only REGEX     run only the workloads whose name matches (e.g. 'put|memory')
+  --auth           enable auth on both (user root, simple tokens) before the runs; clients log in
+  --tls            https client and peer URLs (certificates made with openssl in the temporary
+                   folder); not with the memory row
   --out FILE       also write the table, with date, machine and load, as markdown to FILE
 EOF
 }
 
 ARGS=("$@")
-CLIENT=both QUICK=0 MEMBERS=1 ROUNDS=3 DURATION=5 MEM_PUTS=1000000 WATCH_PUTS=2000 ONLY="" OUT=""
+AUTH=0 TLS=0 CLIENT=both QUICK=0 MEMBERS=1 ROUNDS=3 DURATION=5 MEM_PUTS=1000000 WATCH_PUTS=2000 ONLY="" OUT=""
 ROUNDS_SET=0 DURATION_SET=0 MEM_SET=0 WATCH_SET=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -57,6 +65,8 @@ while [[ $# -gt 0 ]]; do
     --watch-puts=*) WATCH_PUTS="${1#*=}"; WATCH_SET=1 ;;
     --client) CLIENT="$2"; shift ;;
     --client=*) CLIENT="${1#*=}" ;;
+    --auth) AUTH=1 ;;
+    --tls) TLS=1 ;;
     --only) ONLY="$2"; shift ;;
     --only=*) ONLY="${1#*=}" ;;
     --out) OUT="$2"; shift ;;
@@ -124,6 +134,33 @@ trap 'exit 130' INT TERM
 START_TS=$(date +%s)
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
+# ---- TLS and auth --------------------------------------------------------------------------------
+SCHEME=http TLS_FLAGS=() CLIENT_FLAGS=() CTL_FLAGS=()
+if [[ $TLS == 1 ]]; then
+  # etcd's recipe: a CA, one member certificate for IP:127.0.0.1 (for client and peer traffic)
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=compare-ca" \
+    -keyout "$WORK/ca.key" -out "$WORK/ca.crt" >/dev/null 2>&1
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=compare-member" -keyout "$WORK/member.key" \
+    -out "$WORK/member.csr" >/dev/null 2>&1
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n' >"$WORK/member.ext"
+  openssl x509 -req -in "$WORK/member.csr" -CA "$WORK/ca.crt" -CAkey "$WORK/ca.key" -CAcreateserial -days 2 \
+    -extfile "$WORK/member.ext" -out "$WORK/member.crt" >/dev/null 2>&1
+  SCHEME=https
+  TLS_FLAGS=(--cert-file "$WORK/member.crt" --key-file "$WORK/member.key"
+    --peer-cert-file "$WORK/member.crt" --peer-key-file "$WORK/member.key"
+    --peer-trusted-ca-file "$WORK/ca.crt" --peer-client-cert-auth)
+  CLIENT_FLAGS=(--cacert "$WORK/ca.crt"); CTL_FLAGS=(--cacert "$WORK/ca.crt")
+fi
+AUTH_USER=root:compare-root-pw
+ctl() { "$ETCDCTL_BIN" "${CTL_FLAGS[@]}" "$@"; }
+# enable_auth TAG: a root user with the root role, then auth on; from then on every client logs in
+enable_auth() {
+  local ep="${ENDPOINTS[$1]%%,*}"
+  ctl --endpoints "$ep" user add "$AUTH_USER" >/dev/null
+  ctl --endpoints "$ep" user grant-role root root >/dev/null
+  ctl --endpoints "$ep" auth enable >/dev/null
+}
+
 # ---- members -------------------------------------------------------------------------------------
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # A base port with base..base+9 free, away from etcd's e2e range (20000+) and the default 2379/2380.
@@ -147,28 +184,29 @@ start_cluster() {
   local kind="$1" tag="$2" base cluster="" i name cport pport dir pids="" eps=""
   base=$(pick_base)
   for i in $(seq 1 "$MEMBERS"); do
-    cluster+="${cluster:+,}infra$i=http://127.0.0.1:$((base + 2 * i + 1))"
+    cluster+="${cluster:+,}infra$i=$SCHEME://127.0.0.1:$((base + 2 * i + 1))"
   done
   for i in $(seq 1 "$MEMBERS"); do
     name="infra$i"; cport=$((base + 2 * i)); pport=$((base + 2 * i + 1))
     dir="$WORK/$tag/$name.etcd"; mkdir -p "$WORK/$tag"
     local args=(--name "$name" --data-dir "$dir"
-      --listen-client-urls "http://127.0.0.1:$cport" --advertise-client-urls "http://127.0.0.1:$cport"
-      --listen-peer-urls "http://127.0.0.1:$pport" --initial-advertise-peer-urls "http://127.0.0.1:$pport"
-      --initial-cluster-token "etcd-cluster-$tag" --initial-cluster "$cluster" --initial-cluster-state new)
+      --listen-client-urls "$SCHEME://127.0.0.1:$cport" --advertise-client-urls "$SCHEME://127.0.0.1:$cport"
+      --listen-peer-urls "$SCHEME://127.0.0.1:$pport" --initial-advertise-peer-urls "$SCHEME://127.0.0.1:$pport"
+      --initial-cluster-token "etcd-cluster-$tag" --initial-cluster "$cluster" --initial-cluster-state new
+      "${TLS_FLAGS[@]}")
     if [[ $kind == etcd ]]; then
       (cd "$WORK/$tag" && exec "$ETCD_BIN" "${args[@]}") >"$WORK/$tag/$name.log" 2>&1 &
     else
       (cd "$WORK/$tag" && exec "$ROOT/bin/etcd" "${args[@]}") >"$WORK/$tag/$name.log" 2>&1 &
     fi
-    PIDS+=($!); pids+="${pids:+ }$!"; eps+="${eps:+,}127.0.0.1:$cport"
+    PIDS+=($!); pids+="${pids:+ }$!"; eps+="${eps:+,}$SCHEME://127.0.0.1:$cport"
   done
   MEMBER_PIDS[$tag]="$pids"; ENDPOINTS[$tag]="$eps"
   # Ready when every member answers `etcdctl endpoint health` (a Range on "health").
   local deadline=$((SECONDS + 90)) ep pid n=0
   for ep in ${eps//,/ }; do
     n=$((n + 1)); pid=$(echo "$pids" | cut -d' ' -f"$n")
-    until "$ETCDCTL_BIN" --endpoints "$ep" --dial-timeout 1s --command-timeout 2s endpoint health >/dev/null 2>&1; do
+    until ctl --endpoints "$ep" --dial-timeout 1s --command-timeout 2s endpoint health >/dev/null 2>&1; do
       if ! kill -0 "$pid" 2>/dev/null; then
         START_FAIL="member infra$n exited before serving"
         log "$kind member infra$n (pid $pid) exited before serving; last lines of its log:"
@@ -187,10 +225,10 @@ start_cluster() {
   if [[ $MEMBERS -gt 1 ]]; then
     # Started is not enough: the members must form one cluster (one member list, one key space).
     local seen
-    seen=$("$ETCDCTL_BIN" --endpoints "${eps%%,*}" member list 2>/dev/null | grep -c . || true)
-    "$ETCDCTL_BIN" --endpoints "${eps%%,*}" put compare-probe "$tag" >/dev/null 2>&1 || true
+    seen=$(ctl --endpoints "${eps%%,*}" member list 2>/dev/null | grep -c . || true)
+    ctl --endpoints "${eps%%,*}" put compare-probe "$tag" >/dev/null 2>&1 || true
     local other="${eps##*,}" got
-    got=$("$ETCDCTL_BIN" --endpoints "$other" get compare-probe --print-value-only 2>/dev/null || true)
+    got=$(ctl --endpoints "$other" get compare-probe --print-value-only 2>/dev/null || true)
     if [[ "$seen" != "$MEMBERS" || "$got" != "$tag" ]]; then
       START_FAIL="the $MEMBERS members run but do not form one cluster"
       log "$kind: the $MEMBERS members started but do not form one cluster (member list shows $seen;" \
@@ -239,6 +277,10 @@ JAVA_WORKLOADS=(
   "java|txn-put, 100 clients|txn-put --clients 100 --conns CONNS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
   "java|lease keep-alive, 100 clients|lease-keepalive --clients 100 --conns CONNS"
   "java|watch fan-out: 1,000 watchers, 100 writers|watch --watchers 1000 --streams 100 --clients 100 --conns CONNS --put-total $WATCH_PUTS --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "java|gateway put, 1 client|gateway-put --clients 1 --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "java|gateway put, 100 clients|gateway-put --clients 100 --key-size $KEY --val-size $VAL --key-space-size $SPACE"
+  "java|gateway range linearizable, 1 client|gateway-range compare-range-key --consistency l --clients 1"
+  "java|gateway range linearizable, 100 clients|gateway-range compare-range-key --consistency l --clients 100"
 )
 WORKLOADS=()
 [[ $CLIENT == go || $CLIENT == both ]] && WORKLOADS+=("${GO_WORKLOADS[@]}")
@@ -263,7 +305,7 @@ run_java() {
   [[ $args == watch* ]] && timing=(--warmup 0)
   set +e
   # shellcheck disable=SC2086 # args is a list of words
-  out=$(timeout 300 "$ROOT/bin/benchmark" --endpoints "${ENDPOINTS[$tag]}" $args "${timing[@]}" 2>"$WORK/bench.err")
+  out=$(timeout 300 "$ROOT/bin/benchmark" --endpoints "${ENDPOINTS[$tag]}" "${CLIENT_FLAGS[@]}" $args "${timing[@]}" 2>"$WORK/bench.err")
   rc=$?
   set -e
   line=$(grep '^RESULT ' <<<"$out" | tail -n 1 || true)
@@ -304,7 +346,7 @@ run_go() {
   fi
   set +e
   # shellcheck disable=SC2086 # args is a list of words
-  out=$(timeout 300 "$GO_BENCH" --endpoints "$eps" $args "${extra[@]}" 2>"$WORK/bench.err" </dev/null)
+  out=$(timeout 300 "$GO_BENCH" --endpoints "$eps" "${CLIENT_FLAGS[@]}" $args "${extra[@]}" 2>"$WORK/bench.err" </dev/null)
   rc=$?
   set -e
   if [[ $args == watch* ]]; then
@@ -370,8 +412,12 @@ fi
 RANGE_VAL=$(head -c $VAL /dev/zero | tr '\0' v)
 for tag in etcd ours; do
   [[ $tag == ours && $OURS_OK == 0 ]] && continue
-  "$ETCDCTL_BIN" --endpoints "${ENDPOINTS[$tag]}" put compare-range-key "$RANGE_VAL" >/dev/null
+  ctl --endpoints "${ENDPOINTS[$tag]}" put compare-range-key "$RANGE_VAL" >/dev/null
+  [[ $AUTH == 1 ]] && enable_auth "$tag"
 done
+if [[ $AUTH == 1 ]]; then
+  CLIENT_FLAGS+=(--user "$AUTH_USER"); CTL_FLAGS+=(--user "$AUTH_USER")
+fi
 
 selected=()
 for i in "${!WORKLOADS[@]}"; do
@@ -414,7 +460,7 @@ LEADERS=""
 if [[ $MEMBERS -gt 1 ]]; then
   for tag in etcd ours; do
     [[ $tag == ours && $OURS_OK == 0 ]] && continue
-    n=$("$ETCDCTL_BIN" --endpoints "${ENDPOINTS[$tag]}" endpoint status 2>/dev/null \
+    n=$(ctl --endpoints "${ENDPOINTS[$tag]}" endpoint status 2>/dev/null \
       | awk -F', ' '$5 == "true" {print NR}' | head -n 1)
     LEADERS+="${LEADERS:+, }$tag: infra${n:-?}"
   done
@@ -424,7 +470,7 @@ fi
 # Resident memory: a fresh cluster of each kind, MEM_PUTS puts of distinct 8-byte keys with 256-byte
 # values, then VmRSS of infra1 from /proc (for ours that is the JVM: bin/etcd execs java).
 MEM_ROW=""
-if [[ -z "$ONLY" || "memory" =~ $ONLY ]]; then
+if [[ $AUTH == 0 && $TLS == 0 ]] && [[ -z "$ONLY" || "memory" =~ $ONLY ]]; then
   declare -A RSS MEMNOTE
   GC_KB="" HEAP_USED=""
   for tag in etcd ours; do
@@ -501,7 +547,9 @@ done
 ELAPSED=$(( $(date +%s) - START_TS ))
 WARM_TEXT=""; [[ $WARMUP_ROUND == 1 ]] && WARM_TEXT=" after a warm-up round"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-HEADER="$(date -u '+%Y-%m-%d %H:%M UTC'); $MEMBERS member(s) each on 127.0.0.1; $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $("$ETCD_BIN" --version | sed -n 1p) vs akka-etcd $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+SECURITY=""; [[ $AUTH == 1 ]] && SECURITY+=" auth on (simple tokens, user root);"
+[[ $TLS == 1 ]] && SECURITY+=" client and peer TLS (https, peers mutually authenticated);"
+HEADER="$(date -u '+%Y-%m-%d %H:%M UTC'); $MEMBERS member(s) each on 127.0.0.1;$SECURITY $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $("$ETCD_BIN" --version | sed -n 1p) vs akka-etcd $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
 median of $ROUNDS round(s) of ${DURATION} s per run$WARM_TEXT; $CLIENT_TEXT; keys $KEY B, values $VAL B, key space $SPACE; ${ELAPSED} s in all
 load average (1/5/15 min): before $LOAD_BEFORE, after the rate rows $LOAD_DURING, at the end $LOAD_AFTER${LEADERS:+
 $LEADERS}"

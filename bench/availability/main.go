@@ -25,6 +25,9 @@ func main() {
 	flag.Parse()
 
 	var ok, failed, reads, puts int64
+	// Completed operations in each second of the run: where the faults cost time.
+	perSecond := make([]int64, int(duration.Seconds())+2)
+	start := time.Now()
 	var mu sync.Mutex
 	errorsSeen := map[string]int{}
 	deadline := time.Now().Add(*duration)
@@ -56,6 +59,9 @@ func main() {
 				cancel()
 				if err == nil {
 					atomic.AddInt64(&ok, 1)
+					if sec := int(time.Since(start).Seconds()); sec < len(perSecond) {
+						atomic.AddInt64(&perSecond[sec], 1)
+					}
 				} else {
 					atomic.AddInt64(&failed, 1)
 					mu.Lock()
@@ -67,6 +73,11 @@ func main() {
 	}
 	wg.Wait()
 	fmt.Printf("completed %d (reads %d, puts %d) failed %d in %s\n", ok, reads, puts, failed, *duration)
+	fmt.Fprint(os.Stderr, "  completed per second:")
+	for _, n := range perSecond[:int(duration.Seconds())] {
+		fmt.Fprintf(os.Stderr, " %d", n)
+	}
+	fmt.Fprintln(os.Stderr)
 	for e, n := range errorsSeen {
 		fmt.Fprintf(os.Stderr, "  %5d x %s\n", n, e)
 	}

@@ -8,6 +8,9 @@ import io.akkaetcd.config.LaunchRequest;
 import io.akkaetcd.config.LogConfig;
 import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.discovery.BootstrapDiscovery;
+import io.akkaetcd.grpcproxy.GrpcProxy;
+import io.akkaetcd.grpcproxy.GrpcProxyCommand;
+import io.akkaetcd.grpcproxy.ProxyOptions;
 import io.akkaetcd.logging.LogSetup;
 import io.akkaetcd.server.EtcdServer;
 import io.akkaetcd.server.FailStop;
@@ -25,6 +28,10 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("gateway")) {
       gateway(java.util.List.of(args));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("grpc-proxy")) {
+      grpcProxy(java.util.List.of(args));
       return;
     }
     LaunchRequest request = EtcdFlags.request(args, System.getenv());
@@ -65,6 +72,37 @@ public final class Main {
       } catch (IOException e) {
         // stopping anyway
       }
+      LogSetup.flush();
+    });
+    Thread.currentThread().join();
+  }
+
+  /** {@code etcd grpc-proxy start}: etcd's stateless gRPC proxy in front of the members. */
+  private static void grpcProxy(java.util.List<String> args) throws Exception {
+    GrpcProxyCommand.Request request = GrpcProxyCommand.parse(args);
+    if (request instanceof GrpcProxyCommand.Print p) {
+      System.out.print(p.text());
+      System.exit(0);
+    } else if (request instanceof GrpcProxyCommand.Fail f) {
+      System.err.print(f.message());
+      System.exit(f.exitCode());
+    }
+    ProxyOptions options = ((GrpcProxyCommand.Start) request).options();
+    LogSetup.apply(new LogConfig("zap", java.util.List.of(LogConfig.DEFAULT_OUTPUT), options.debug() ? "debug" : "info"));
+    GrpcProxy proxy;
+    try {
+      proxy = GrpcProxy.start(options);
+    } catch (EtcdConfigException e) {
+      System.err.println(e.getMessage());
+      LogSetup.flush();
+      System.exit(e.exitCode());
+      return;
+    }
+    if (SystemdNotify.notify(System.getenv("NOTIFY_SOCKET"), "READY=1")) {
+      LoggerFactory.getLogger(GrpcProxy.class).info("notified systemd of readiness: READY=1");
+    }
+    StopSignals.install(() -> {
+      proxy.close();
       LogSetup.flush();
     });
     Thread.currentThread().join();

@@ -77,7 +77,8 @@ public final class Benchmark {
 
   int run() throws Exception {
     List<String> endpoints = o.targetLeader ? Connections.leaderOnly(system, o.endpoints) : o.endpoints;
-    Connections conns = new Connections(system, endpoints);
+    Connections conns = new Connections(system, endpoints, o.cacert);
+    if (o.user != null && !o.command.startsWith("gateway-")) conns.authenticate(o.user);
     try {
       Report r =
           switch (o.command) {
@@ -86,6 +87,7 @@ public final class Benchmark {
             case "txn-put" -> txnPut(conns);
             case "watch" -> new WatchBench(o, system, conns).run();
             case "lease-keepalive" -> new LeaseBench(o, system, conns).run();
+            case "gateway-put", "gateway-range" -> new GatewayBench(o, this).run();
             default -> throw new IllegalStateException(o.command);
           };
       print(r);
@@ -164,6 +166,11 @@ public final class Benchmark {
       }
     }
 
+    return measure(op, send);
+  }
+
+  /** Runs {@code send} closed-loop: the warm-up, then the measured run, into one report. */
+  Report measure(String op, ClosedLoop.Op send) throws Exception {
     Stats stats = new Stats();
     ClosedLoop loop = new ClosedLoop(o.clients, send, stats, system.dispatcher());
     long warmed = 0;
@@ -188,7 +195,7 @@ public final class Benchmark {
 
   void params(Report r, long total) {
     r.param("clients", o.clients).param("conns", o.conns).param("total", total);
-    if (!o.command.equals("range") && !o.command.equals("lease-keepalive"))
+    if (!o.command.endsWith("range") && !o.command.equals("lease-keepalive"))
       r.param("key_size", o.keySize).param("val_size", o.valSize).param("key_space", o.keySpaceSize);
     if (o.durationSec > 0) r.param("duration_s", o.durationSec);
     r.param("endpoints", String.join(",", o.endpoints));

@@ -24,10 +24,52 @@ public final class Connections {
   private final ActorSystem system;
   private final List<String> endpoints;
   private final List<Object> all = new ArrayList<>();
+  /** Null: plaintext; else https, the server verified against the --cacert CA. */
+  private final javax.net.ssl.X509TrustManager trust;
+  private volatile String token;
 
   public Connections(ActorSystem system, List<String> endpoints) {
+    this(system, endpoints, null);
+  }
+
+  public Connections(ActorSystem system, List<String> endpoints, String cacert) {
     this.system = system;
     this.endpoints = endpoints;
+    this.trust = cacert == null ? null : trustManager(cacert);
+  }
+
+  /** A trust manager for the CA certificates in the PEM file {@code cacert}. */
+  static javax.net.ssl.X509TrustManager trustManager(String cacert) {
+    try {
+      java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      store.load(null, null);
+      int n = 0;
+      for (java.security.cert.X509Certificate c : io.akkaetcd.tls.PemFiles.certificates(java.nio.file.Path.of(cacert))) {
+        store.setCertificateEntry("ca" + n++, c);
+      }
+      javax.net.ssl.TrustManagerFactory f =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      f.init(store);
+      return (javax.net.ssl.X509TrustManager) f.getTrustManagers()[0];
+    } catch (Exception e) {
+      throw new IllegalArgumentException("--cacert " + cacert + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** An SSL context trusting the --cacert CA, or null for plaintext. */
+  javax.net.ssl.SSLContext sslContext() throws java.security.GeneralSecurityException {
+    if (trust == null) return null;
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
+    return ctx;
+  }
+
+  /** Authenticates as "name:password" on the first endpoint; later connections send the token. */
+  public void authenticate(String user) throws Exception {
+    int colon = user.indexOf(':');
+    io.akkaetcd.api.AuthClient auth = track(io.akkaetcd.api.AuthClient.create(settings(endpoints.get(0)), system));
+    token = auth.authenticate(io.akkaetcd.api.AuthenticateRequest.newBuilder().setName(user.substring(0, colon))
+        .setPassword(user.substring(colon + 1)).build()).toCompletableFuture().get(30, TimeUnit.SECONDS).getToken();
   }
 
   public List<String> endpoints() {
@@ -39,9 +81,34 @@ public final class Connections {
     if (hp == null) throw new IllegalArgumentException("bad endpoint " + endpoint);
     int port = Integer.parseInt(hp[1]);
     StaticNameResolver resolver = new StaticNameResolver(hp[0], port);
-    return GrpcClientSettings.connectToServiceAt(hp[0], port, system)
-        .withTls(false)
+    GrpcClientSettings s = GrpcClientSettings.connectToServiceAt(hp[0], port, system)
+        .withTls(trust != null)
         .withChannelBuilderOverrides(b -> b.nameResolverFactory(resolver).directExecutor().disableRetry());
+    if (trust != null) s = s.withTrustManager(trust);
+    String t = token;
+    if (t != null) s = s.withCallCredentials(new TokenCredentials(t));
+    return s;
+  }
+
+  /** etcd's token metadata on every call, as clientv3's per-RPC credentials send it. */
+  private static final class TokenCredentials extends io.grpc.CallCredentials {
+    private static final io.grpc.Metadata.Key<String> TOKEN =
+        io.grpc.Metadata.Key.of("token", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+    private final String token;
+
+    TokenCredentials(String token) {
+      this.token = token;
+    }
+
+    @Override
+    public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor, MetadataApplier applier) {
+      io.grpc.Metadata m = new io.grpc.Metadata();
+      m.put(TOKEN, token);
+      applier.apply(m);
+    }
+
+    @Override
+    public void thisUsesUnstableApi() {}
   }
 
   public KVClient[] kv(int conns) {

@@ -12,7 +12,7 @@ import java.util.Locale;
 public final class Options {
 
   public static final List<String> COMMANDS =
-      List.of("put", "range", "txn-put", "watch", "lease-keepalive");
+      List.of("put", "range", "txn-put", "watch", "lease-keepalive", "gateway-put", "gateway-range");
 
   public String command;
   /** Positional arguments after the sub-command (range: key [end]). */
@@ -44,6 +44,10 @@ public final class Options {
    */
   public long warmupCount = 0;
   public double warmupSec = 2;
+  /** --user name:password: Authenticate once, then send the token with every call (etcd's clientv3 does). */
+  public String user = null;
+  /** --cacert FILE: https endpoints, servers verified against this CA (PEM). */
+  public String cacert = null;
   public boolean json = false;
   public boolean help = false;
 
@@ -108,6 +112,11 @@ public final class Options {
         case "watchers" -> o.watchers = positiveInt(name, value);
         case "streams" -> o.streams = positiveInt(name, value);
         case "put-total" -> o.putTotal = nonNegativeLong(name, value);
+        case "user" -> {
+          if (value.indexOf(':') <= 0) throw new IllegalArgumentException("--user takes name:password, got " + value);
+          o.user = value;
+        }
+        case "cacert" -> o.cacert = value;
         case "warmup" -> {
           if (value.trim().matches("\\d+")) {
             o.warmupCount = nonNegativeLong(name, value);
@@ -122,8 +131,8 @@ public final class Options {
     }
     if (!o.help) {
       if (o.command == null) throw new IllegalArgumentException("missing sub-command, one of " + COMMANDS);
-      if (o.command.equals("range")) {
-        if (o.args.isEmpty()) throw new IllegalArgumentException("range needs a key: range <key> [end]");
+      if (o.command.equals("range") || o.command.equals("gateway-range")) {
+        if (o.args.isEmpty()) throw new IllegalArgumentException(o.command + " needs a key: range <key> [end]");
         if (o.args.size() > 2) throw new IllegalArgumentException("range takes <key> [end], got " + o.args);
       } else if (!o.args.isEmpty()) {
         throw new IllegalArgumentException(o.command + " takes no arguments, got " + o.args);
@@ -135,7 +144,7 @@ public final class Options {
 
   private static final java.util.Set<String> VALUE_FLAGS = java.util.Set.of(
       "endpoints", "conns", "clients", "total", "duration", "key-size", "val-size", "key-space-size",
-      "consistency", "txn-ops", "watchers", "streams", "put-total", "warmup");
+      "consistency", "txn-ops", "watchers", "streams", "put-total", "warmup", "user", "cacert");
 
   private void positional(String a) {
     if (command == null) {
@@ -165,8 +174,8 @@ public final class Options {
     for (String e : v.split(",")) {
       e = e.trim();
       if (e.isEmpty()) continue;
-      if (e.startsWith("https://"))
-        throw new IllegalArgumentException("TLS endpoints are not supported: " + e);
+      // https:// needs --cacert, which turns TLS on for every endpoint
+      if (e.startsWith("https://")) e = e.substring("https://".length());
       if (e.startsWith("http://")) e = e.substring("http://".length());
       int slash = e.indexOf('/');
       if (slash >= 0) e = e.substring(0, slash);
@@ -250,6 +259,9 @@ public final class Options {
         "  watch             --watchers on one prefix over --streams streams, then --put-total puts",
         "                    from --clients clients; reports events/s and put-ack -> event latency",
         "  lease-keepalive   keep one lease alive over one stream per client",
+        "  gateway-put       put keys over the JSON gateway (POST /v3/kv/put, HTTP/1.1, one connection",
+        "                    per client), as curl-driven scripts do",
+        "  gateway-range <key> [end]  range over the JSON gateway (POST /v3/kv/range)",
         "",
         "Flags:",
         "  --endpoints list      host:port or http://host:port, comma separated (127.0.0.1:2379)",
@@ -269,6 +281,9 @@ public final class Options {
         "  --put-total n         watch: puts to make (10000)",
         "  --warmup n|d          unmeasured load before the clock starts: n requests or a time d",
         "                        (2s); lets the JIT compile the client; 0 = cold, as etcd's tool",
+        "  --user name:password  authenticate first; every call carries the token (gateway: the",
+        "                        Authorization header)",
+        "  --cacert file         https endpoints; the server certificate verified against this CA",
         "  --json                print the report as JSON instead of text",
         "",
         "The last line of stdout is always a machine-readable summary:",

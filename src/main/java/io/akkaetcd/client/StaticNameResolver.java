@@ -9,15 +9,20 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * Resolves any target to one fixed address. Akka gRPC 2.1.3's own resolver rejects the target URI that
+ * Resolves any target to fixed addresses (one, or several for a round-robin channel; each then carries
+ * its own host:port as the authority its TLS certificate is checked against). Akka gRPC 2.1.3's own resolver rejects the target URI that
  * grpc-java 1.60 (the version jetcd needs, so the one on our classpath) hands it ("target uri should
  * not have null authority"); a client that knows its member's address needs no discovery.
  */
 public final class StaticNameResolver extends NameResolverProvider {
-  private final InetSocketAddress address;
+  private final List<InetSocketAddress> addresses;
 
   public StaticNameResolver(String host, int port) {
-    this.address = new InetSocketAddress(host, port);
+    this(List.of(new InetSocketAddress(host, port)));
+  }
+
+  public StaticNameResolver(List<InetSocketAddress> addresses) {
+    this.addresses = List.copyOf(addresses);
   }
 
   @Override
@@ -25,13 +30,14 @@ public final class StaticNameResolver extends NameResolverProvider {
     return new NameResolver() {
       @Override
       public String getServiceAuthority() {
-        return address.getHostString() + ":" + address.getPort();
+        return authority(addresses.get(0));
       }
 
       @Override
       public void start(Listener2 listener) {
         listener.onResult(ResolutionResult.newBuilder()
-            .setAddresses(List.of(new EquivalentAddressGroup(address)))
+            .setAddresses(addresses.stream().map(a -> new EquivalentAddressGroup(a, Attributes.newBuilder()
+                .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, authority(a)).build())).toList())
             .setAttributes(Attributes.EMPTY)
             .build());
       }
@@ -39,6 +45,10 @@ public final class StaticNameResolver extends NameResolverProvider {
       @Override
       public void shutdown() {}
     };
+  }
+
+  private static String authority(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
   }
 
   @Override

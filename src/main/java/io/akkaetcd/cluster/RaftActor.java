@@ -154,6 +154,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   private ProposeConfChange confChange;
   private int confChangeTicksLeft;
   private final List<ActorRef<ConfigurationChanged>> configurationWatchers = new ArrayList<>();
+  private final WaitingForLeader waitingForLeader = new WaitingForLeader();
 
   public static Behavior<Command> create(Start start, akka.actor.ActorRef wal,
       ActorRef<StoreActor.Command> store, ActorRef<SnapshotSender.Command> snapshots, PeerTransport peers,
@@ -268,6 +269,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
 
   private Behavior<Command> onTick() {
     node.tick();
+    if (!waitingForLeader.isEmpty()) {
+      waitingForLeader.prune(pending);
+    }
     if (unwrittenCommit != null && inFlight == null) {
       wal.tell(new WalActor.Save(null, List.of(), unwrittenCommit, false, null), akka.actor.ActorRef.noSender());
       unwrittenCommit = null;
@@ -287,7 +291,9 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
     ProposeResult result = node.propose(p.data());
     if (result instanceof ProposeResult.NotLeader notLeader) {
       if (notLeader.leaderId() == RaftNode.NONE) {
-        pending.failWrite(p.requestId(), EtcdError.NO_LEADER.exception());
+        if (!waitingForLeader.offer(p)) {
+          pending.failWrite(p.requestId(), EtcdError.NO_LEADER.exception());
+        }
       } else {
         peers.send(notLeader.leaderId(), PeerMessage.newBuilder().setFrom(node.id()).setTo(notLeader.leaderId())
             .setForwardedProposal(ByteString.copyFrom(p.data())).build());
@@ -299,7 +305,7 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
   }
 
   private Behavior<Command> onReadIndex(ReadIndex r) {
-    if (!node.readIndex(r.requestId())) {
+    if (!node.readIndex(r.requestId()) && !waitingForLeader.offer(r)) {
       pending.failRead(r.requestId(), EtcdError.NO_LEADER.exception());
     }
     return driveSoon();
@@ -505,6 +511,8 @@ public final class RaftActor extends AbstractBehavior<RaftActor.Command> {
       }
       if (newLeader != RaftNode.NONE) {
         leaderChanges++;
+        // Behind whatever the mailbox holds, in arrival order: stepped once this Ready is advanced.
+        waitingForLeader.drain(pending).forEach(getContext().getSelf()::tell);
       }
       leaderId = newLeader;
     }

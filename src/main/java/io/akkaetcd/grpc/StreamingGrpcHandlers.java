@@ -3,6 +3,7 @@ package io.akkaetcd.grpc;
 import akka.grpc.Trailers;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import io.akkaetcd.auth.Caller;
 import io.grpc.Status;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,8 +12,10 @@ import java.util.function.Function;
 
 /**
  * Routes the streaming RPCs (the ones {@link UnaryGrpcHandler} passes on) to the handlers Akka gRPC
- * generates, by service name, and everything else to {@code fallback}. Failures of a stream end with
- * etcd's status code and text, as {@link GrpcStatus#fromThrowable} maps them.
+ * generates, by service name, and everything else to {@code fallback}. As for a unary call, a stream
+ * starts once its caller's token is known to this member (a fresh simple token's Authenticate entry
+ * applied, as etcd's isValidSimpleToken waits for it), and its guard, if any, has let it through.
+ * Failures of a stream end with etcd's status code and text, as {@link GrpcStatus#fromThrowable} maps them.
  */
 public final class StreamingGrpcHandlers implements Function<HttpRequest, CompletionStage<HttpResponse>> {
   private static final String ACCEPT_ENCODING = "grpc-accept-encoding";
@@ -20,9 +23,12 @@ public final class StreamingGrpcHandlers implements Function<HttpRequest, Comple
   private final Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> byService;
   private final Function<HttpRequest, CompletionStage<HttpResponse>> fallback;
   private final Map<String, Function<HttpRequest, GrpcStatus>> guards;
+  private final Function<Caller, CompletionStage<Void>> callerKnown;
 
   private StreamingGrpcHandlers(Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> byService,
-      Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Map<String, Function<HttpRequest, GrpcStatus>> guards) {
+      Function<HttpRequest, CompletionStage<HttpResponse>> fallback, Map<String, Function<HttpRequest, GrpcStatus>> guards,
+      Function<Caller, CompletionStage<Void>> callerKnown) {
+    this.callerKnown = callerKnown;
     this.guards = Map.copyOf(guards);
     this.byService = Map.copyOf(byService);
     this.fallback = fallback;
@@ -48,14 +54,16 @@ public final class StreamingGrpcHandlers implements Function<HttpRequest, Comple
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = byService.get(path.substring(1, slash));
       if (handler != null) {
         Function<HttpRequest, GrpcStatus> guard = guards.get(path);
-        GrpcStatus refused = guard == null ? null : guard.apply(request);
-        if (refused != null) {
-          return java.util.concurrent.CompletableFuture.completedFuture(UnaryGrpcHandler.error(refused));
-        }
-        // Akka gRPC gzips every response frame when the client accepts gzip (grpc-java and Akka gRPC
-        // clients say they do); etcd's server never compresses, and a fresh Deflater per watch event cost
-        // about a tenth of the server's CPU in watch fan-out. Answer uncompressed, as etcd does.
-        return handler.apply(request.removeHeader(ACCEPT_ENCODING));
+        return callerKnown.apply(UnaryGrpcHandler.callerOf(request, r -> null)).thenCompose(known -> {
+          GrpcStatus refused = guard == null ? null : guard.apply(request);
+          if (refused != null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(UnaryGrpcHandler.error(refused));
+          }
+          // Akka gRPC gzips every response frame when the client accepts gzip (grpc-java and Akka gRPC
+          // clients say they do); etcd's server never compresses, and a fresh Deflater per watch event cost
+          // about a tenth of the server's CPU in watch fan-out. Answer uncompressed, as etcd does.
+          return handler.apply(request.removeHeader(ACCEPT_ENCODING));
+        });
       }
     }
     return fallback.apply(request);
@@ -65,6 +73,14 @@ public final class StreamingGrpcHandlers implements Function<HttpRequest, Comple
     private final Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> byService =
         new LinkedHashMap<>();
     private final Map<String, Function<HttpRequest, GrpcStatus>> guards = new LinkedHashMap<>();
+    private Function<Caller, CompletionStage<Void>> callerKnown =
+        caller -> java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /** What every stream waits for before it starts, given its caller (see the class comment). */
+    public Builder callerKnown(Function<Caller, CompletionStage<Void>> wait) {
+      this.callerKnown = wait;
+      return this;
+    }
 
     /** Before the stream at {@code path} starts: a status to refuse it with, or null to let it run. */
     public Builder guard(String path, Function<HttpRequest, GrpcStatus> guard) {
@@ -86,7 +102,7 @@ public final class StreamingGrpcHandlers implements Function<HttpRequest, Comple
     }
 
     public StreamingGrpcHandlers build(Function<HttpRequest, CompletionStage<HttpResponse>> fallback) {
-      return new StreamingGrpcHandlers(byService, fallback, guards);
+      return new StreamingGrpcHandlers(byService, fallback, guards, callerKnown);
     }
   }
 

@@ -115,7 +115,8 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
       return done(error(GrpcStatus.of(Status.Code.INTERNAL, "grpc: error unmarshalling request: " + e.getMessage())));
     }
     Caller caller = callerOf(request, certificateCommonName);
-    CompletionStage<Message> reply = callerKnown.apply(caller).thenCompose(known -> method.call(parsed, caller));
+    CompletionStage<Message> reply = callerKnown.apply(caller)
+        .thenCompose(known -> method.call(parsed, caller).thenApply(r -> (Message) r));
     Optional<Long> deadlineNanos = GrpcTimeout.parse(request);
     if (deadlineNanos.isPresent()) {
       reply = reply.toCompletableFuture().orTimeout(deadlineNanos.get(), TimeUnit.NANOSECONDS);
@@ -178,6 +179,12 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     return CompletableFuture.completedFuture(response);
   }
 
+  /** What answers a unary RPC: its parsed request and who calls, in; the reply (or a failure), out. */
+  @FunctionalInterface
+  public interface Invoker {
+    CompletionStage<? extends Message> call(Message request, Caller caller);
+  }
+
   /** Collects the unary RPCs of service implementations, keyed by gRPC path. */
   public static final class Builder {
     private final Map<String, UnaryMethod> methods = new HashMap<>();
@@ -208,9 +215,15 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
         Method javaMethod = ServiceReflection.javaMethod(serviceInterface, rpc);
         Method withCaller = ServiceReflection.withCaller(implementation.getClass(), javaMethod);
         methods.put("/" + ServiceReflection.fullMethodName(rpc),
-            new UnaryMethod(parserOf(javaMethod.getParameterTypes()[0]), implementation,
+            UnaryMethod.reflective(parserOf(javaMethod.getParameterTypes()[0]), implementation,
                 withCaller != null ? withCaller : javaMethod, withCaller != null));
       }
+      return this;
+    }
+
+    /** Serves the unary RPC at gRPC path {@code path} ("/etcdserverpb.KV/Range") with {@code invoker}. */
+    public Builder method(String path, Parser<? extends Message> parser, Invoker invoker) {
+      methods.put(path, new UnaryMethod(parser, invoker));
       return this;
     }
 
@@ -221,7 +234,7 @@ public final class UnaryGrpcHandler implements Function<HttpRequest, CompletionS
     }
 
     @SuppressWarnings("unchecked")
-    private static Parser<? extends Message> parserOf(Class<?> messageClass) {
+    public static Parser<? extends Message> parserOf(Class<?> messageClass) {
       try {
         return (Parser<? extends Message>) messageClass.getMethod("parser").invoke(null);
       } catch (ReflectiveOperationException e) {

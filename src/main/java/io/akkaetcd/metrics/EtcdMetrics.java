@@ -35,7 +35,7 @@ public final class EtcdMetrics {
   private final Gauge dbTotalSizeDebug;
   private final Gauge currentRevision;
   private final Gauge compactRevision;
-  /** etcd exports these two as gauges named "_total"; this client allows that suffix on counters only. */
+  /** Read by the callbacks at each scrape; etcd exports the two proposal series as gauges. */
   private volatile long proposalsCommitted;
   private volatile long proposalsApplied;
   private volatile long leaderChanges;
@@ -74,12 +74,10 @@ public final class EtcdMetrics {
     CounterWithCallback.builder().name("etcd_server_leader_changes_seen_total")
         .help("The number of leader changes seen.")
         .callback(cb -> cb.call(leaderChanges)).register(registry);
-    CounterWithCallback.builder().name("etcd_server_proposals_committed_total")
-        .help("The total number of consensus proposals committed.")
-        .callback(cb -> cb.call(proposalsCommitted)).register(registry);
-    CounterWithCallback.builder().name("etcd_server_proposals_applied_total")
-        .help("The total number of consensus proposals applied.")
-        .callback(cb -> cb.call(proposalsApplied)).register(registry);
+    gaugeOf("etcd_server_proposals_committed_total", "The total number of consensus proposals committed.",
+        () -> proposalsCommitted);
+    gaugeOf("etcd_server_proposals_applied_total", "The total number of consensus proposals applied.",
+        () -> proposalsApplied);
     JvmMetrics.builder().register(registry);
   }
 
@@ -93,11 +91,7 @@ public final class EtcdMetrics {
         .callback(cb -> cb.call(pending.getAsLong())).register(registry);
   }
 
-  /**
-   * etcd's mvcc counters, with the etcd_debugging_mvcc_ twins 3.4 still exports. etcd's keys_total and
-   * total_put_size_in_bytes are gauges named like counters; this client refuses a gauge ending in
-   * "_total", so keys_total is typed counter here (the samples read the same).
-   */
+  /** etcd's mvcc counters, with the etcd_debugging_mvcc_ twins 3.4 still exports, and its histograms. */
   public void registerMvcc(MvccCounters c) {
     for (String prefix : new String[] {"etcd_mvcc_", "etcd_debugging_mvcc_"}) {
       counter(prefix + "range_total", "Total number of ranges seen by this member.", c::ranges);
@@ -105,11 +99,58 @@ public final class EtcdMetrics {
       counter(prefix + "delete_total", "Total number of deletes seen by this member.", c::deletes);
       counter(prefix + "txn_total", "Total number of txns seen by this member.", c::txns);
     }
-    counter("etcd_debugging_mvcc_keys_total", "Total number of keys.", c::keys);
+    // etcd's gauges named like counters
+    gaugeOf("etcd_debugging_mvcc_keys_total", "Total number of keys.", c::keys);
+    gaugeOf("etcd_debugging_mvcc_total_put_size_in_bytes", "The total size of put kv pairs seen by this member.",
+        c::putBytes);
     counter("etcd_debugging_mvcc_db_compaction_keys_total", "Total number of db keys compacted.", c::compactedKeys);
-    GaugeWithCallback.builder().name("etcd_debugging_mvcc_total_put_size_in_bytes")
-        .help("The total size of put kv pairs seen by this member.")
-        .callback(cb -> cb.call(c.putBytes())).register(registry);
+    Histogram indexPause = Histogram.exponential(registry,
+        "etcd_debugging_mvcc_index_compaction_pause_duration_milliseconds",
+        "Bucketed histogram of index compaction pause duration.", 0.5, 2, 14);
+    Histogram dbPause = Histogram.exponential(registry, "etcd_debugging_mvcc_db_compaction_pause_duration_milliseconds",
+        "Bucketed histogram of db compaction pause duration.", 1, 2, 13);
+    Histogram dbTotal = Histogram.exponential(registry, "etcd_debugging_mvcc_db_compaction_total_duration_milliseconds",
+        "Bucketed histogram of db compaction total duration.", 100, 2, 14);
+    Histogram hash = Histogram.exponential(registry, "etcd_mvcc_hash_duration_seconds",
+        "The latency distribution of storage hash operation.", 0.01, 2, 15);
+    Histogram hashRev = Histogram.exponential(registry, "etcd_mvcc_hash_rev_duration_seconds",
+        "The latency distribution of storage hash by revision operation.", 0.01, 2, 15);
+    c.reportDurationsTo(new MvccCounters.Durations() {
+      @Override
+      public void indexCompaction(long nanos) {
+        indexPause.observeWholeMillis(nanos);
+      }
+
+      @Override
+      public void compaction(long nanos) {
+        // the store compacts in one step: one pause, as long as the whole
+        dbPause.observeWholeMillis(nanos);
+        dbTotal.observeWholeMillis(nanos);
+      }
+
+      @Override
+      public void hash(long nanos) {
+        hash.observeNanos(nanos);
+      }
+
+      @Override
+      public void hashByRev(long nanos) {
+        hashRev.observeNanos(nanos);
+      }
+    });
+  }
+
+  /**
+   * etcd's watch series (mvcc/metrics.go): open watch streams, watchers, watchers catching up or
+   * held back ("slow"), events sent, and events handed to a stream but not sent yet.
+   */
+  public void registerWatch(LongSupplier streams, LongSupplier watchers, LongSupplier slowWatchers,
+      LongSupplier eventsSent, LongSupplier pendingEvents) {
+    gaugeOf("etcd_debugging_mvcc_watch_stream_total", "Total number of watch streams.", streams);
+    gaugeOf("etcd_debugging_mvcc_watcher_total", "Total number of watchers.", watchers);
+    gaugeOf("etcd_debugging_mvcc_slow_watcher_total", "Total number of unsynced slow watchers.", slowWatchers);
+    counter("etcd_debugging_mvcc_events_total", "Total number of events sent by this member.", eventsSent);
+    gaugeOf("etcd_debugging_mvcc_pending_events_total", "Total number of pending events to be sent.", pendingEvents);
   }
 
   public Histogram walFsync() {
@@ -148,7 +189,7 @@ public final class EtcdMetrics {
   public String scrape() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
     try {
-      new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -157,6 +198,10 @@ public final class EtcdMetrics {
 
   private void counter(String name, String help, LongSupplier value) {
     CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
+  }
+
+  private void gaugeOf(String name, String help, LongSupplier value) {
+    GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
   }
 
   private Gauge gauge(String name, String help) {

@@ -3,8 +3,9 @@ package io.akkaetcd.metrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * A latency histogram in seconds with client_golang's exponential buckets, registered in a member's
- * registry: the Prometheus client keeps the counts and writes the exposition.
+ * A latency histogram with client_golang's exponential buckets, in seconds or (etcd's mvcc
+ * compaction series) whole milliseconds, registered in a member's registry: the Prometheus client
+ * keeps the counts and writes the exposition.
  */
 public final class Histogram {
   private final io.prometheus.metrics.core.metrics.Histogram histogram;
@@ -31,6 +32,11 @@ public final class Histogram {
 
   public void observeNanos(long nanos) {
     histogram.observe(nanos / 1e9);
+  }
+
+  /** In milliseconds, truncated as etcd's {@code float64(time.Since(start) / time.Millisecond)}. */
+  public void observeWholeMillis(long nanos) {
+    histogram.observe(nanos / 1_000_000);
   }
 
   /** How many observations so far. */

@@ -18,6 +18,50 @@ public final class MvccCounters {
   private final LongAdder compactedKeys = new LongAdder();
   /** Live keys (etcd_debugging_mvcc_keys_total): set by a restore, moved by puts and deletes. */
   private volatile long keys;
+  private volatile Durations durations = Durations.NONE;
+
+  /**
+   * How long the store's compactions and hashes took, reported to whoever keeps etcd's histograms of
+   * them (the member's metrics); nanoseconds.
+   */
+  public interface Durations {
+    /** The index walk of one compaction (etcd's index_compaction_pause_duration_milliseconds). */
+    void indexCompaction(long nanos);
+
+    /**
+     * One whole compaction, index walk and backend deletes (etcd's db_compaction_total and, as the
+     * store does it in one step, its one pause).
+     */
+    void compaction(long nanos);
+
+    /** Maintenance.Hash over every bucket (etcd_mvcc_hash_duration_seconds). */
+    void hash(long nanos);
+
+    /** HashKV at a revision (etcd_mvcc_hash_rev_duration_seconds). */
+    void hashByRev(long nanos);
+
+    Durations NONE = new Durations() {
+      @Override
+      public void indexCompaction(long nanos) {}
+
+      @Override
+      public void compaction(long nanos) {}
+
+      @Override
+      public void hash(long nanos) {}
+
+      @Override
+      public void hashByRev(long nanos) {}
+    };
+  }
+
+  public void reportDurationsTo(Durations to) {
+    durations = to;
+  }
+
+  public Durations durations() {
+    return durations;
+  }
 
   public long ranges() {
     return ranges.sum();

@@ -54,6 +54,7 @@ import io.akkaetcd.api.WatchPowerApi;
 import io.akkaetcd.api.WatchPowerApiHandlerFactory;
 import io.akkaetcd.grpc.StreamingGrpcHandlers;
 import io.akkaetcd.grpc.StreamMetricsProxy;
+import io.akkaetcd.server.watch.WatchGauges;
 import io.akkaetcd.lease.Lessor;
 import io.akkaetcd.server.concurrency.ElectionService;
 import io.akkaetcd.server.concurrency.LockService;
@@ -193,12 +194,15 @@ public final class EtcdServer implements AutoCloseable {
     metrics.registerProposals(pending::failedProposals, pending::pendingProposals);
     metrics.registerMvcc(storeState.mvccCounters());
     CompletableFuture<Void> removalApplied = new CompletableFuture<>();
+    WatchGauges watchGauges = new WatchGauges();
+    metrics.registerWatch(watchGauges::streams, watchGauges::watchers, watchGauges::slowWatchers,
+        watchGauges::eventsSent, watchGauges::pendingEvents);
     MemberGuardian.Parts parts = new MemberGuardian.Parts(storeState, pending, raftStart,
         legacyWal, layout.memberId(), layout.peers(), directory,
         Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
         WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop,
         backend.dir(), SnapshotTransferSettings.from(akkaConfig), wireClusterId, layout.members().keySet(),
-        metrics.peers(), () -> removalApplied.complete(null));
+        metrics.peers(), watchGauges, () -> removalApplied.complete(null));
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
         PeerTransport.SYSTEM_NAME, ClusterMembership.settings(layout, config, wireClusterId).withFallback(journalDir)
         .withFallback(systemConfig));
@@ -225,7 +229,7 @@ public final class EtcdServer implements AutoCloseable {
           layout.memberId());
       LeaseService leaseService = new LeaseService(storeClient, refs.raft(), quota, authGate);
       WatchService watchService = new WatchService(system, refs.watchStreams(),
-          WatchSettings.from(akkaConfig, config.maxRequestBytes()), authGate);
+          WatchSettings.from(akkaConfig, config.maxRequestBytes()), authGate, watchGauges);
 
       Materializer materializer = Materializer.matFromSystem(system);
       ElectionService electionService = ElectionService.create(storeClient, watchService, materializer, authGate);
@@ -253,7 +257,13 @@ public final class EtcdServer implements AutoCloseable {
               materializer, StreamingGrpcHandlers.errors(), system))
           .service(Maintenance.name, MaintenanceHandlerFactory.partial(StreamMetricsProxy.instrument(Maintenance.class, maintenance, metrics.grpc()), Maintenance.name,
               materializer, StreamingGrpcHandlers.errors(), system))
+          .callerKnown(authGate::tokenKnown)
           .build(http);
+      // what etcd's v3rpc.Server has registered when it initializes the grpc_server_* series (Lock
+      // and Election come later, so they have series only once called; grpc.health.v1 is not served)
+      for (Class<?> service : List.of(KV.class, Watch.class, Lease.class, Cluster.class, Auth.class, Maintenance.class)) {
+        metrics.grpc().preRegister(io.akkaetcd.grpc.ServiceReflection.describe(service));
+      }
       KvService kv = new KvService(storeClient, config.maxTxnOps(), quota, authGate);
       AuthService auth = new AuthService(storeClient, authGate, passwords);
       ClusterService cluster = new ClusterService(refs.raft(), storeClient, system.scheduler(), layout, directory,

@@ -17,6 +17,7 @@ import io.akkaetcd.config.Version;
 import io.akkaetcd.grpc.GrpcStatus;
 import io.akkaetcd.grpc.UnaryGrpcHandler;
 import io.akkaetcd.metrics.EtcdMetrics;
+import io.akkaetcd.errors.EtcdError;
 import io.akkaetcd.raft.RaftNode;
 import io.akkaetcd.raft.Role;
 import io.akkaetcd.store.Alarms;
@@ -125,7 +126,11 @@ final class HttpEndpoints implements Function<HttpRequest, CompletionStage<HttpR
     if (!alarms.list().isEmpty()) {
       return CompletableFuture.completedFuture(jsonResponse(UNHEALTHY, StatusCodes.SERVICE_UNAVAILABLE));
     }
-    return storeClient.range(HEALTH_PROBE)
+    // Without a leader etcd says false at once (a read would wait for one, see WaitingForLeader).
+    return DirectFutures.direct(AskPattern.ask(raft, RaftActor.GetStatus::new, Duration.ofSeconds(5), scheduler))
+        .thenCompose(view -> view.status().leaderId() == RaftNode.NONE
+            ? CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception())
+            : storeClient.range(HEALTH_PROBE))
         .handle((ok, failure) -> failure == null
             ? jsonResponse("{\"health\":\"true\"}", StatusCodes.OK)
             : jsonResponse(UNHEALTHY, StatusCodes.SERVICE_UNAVAILABLE));

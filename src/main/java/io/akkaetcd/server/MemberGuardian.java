@@ -81,7 +81,8 @@ public final class MemberGuardian {
       Duration heartbeatInterval, long snapshotCount, int electionTimeoutMs, Histogram walFsync,
       WatchSettings watchSettings, Duration requestTimeout, Duration leaseExpiryInterval, FailStop failStop,
       java.nio.file.Path storeDir, SnapshotTransferSettings snapshotTransfer,
-      long wireClusterId, java.util.Set<Long> initialMembers, PeerMetrics peerMetrics, Runnable removedFromCluster) {}
+      long wireClusterId, java.util.Set<Long> initialMembers, PeerMetrics peerMetrics,
+      io.akkaetcd.server.watch.WatchGauges watchGauges, Runnable removedFromCluster) {}
 
   /** etcd's stopWithDelay after applying its own removal: time for a removed leader's last commit to go out. */
   static final Duration STOP_AFTER_REMOVAL = Duration.ofSeconds(1);
@@ -95,7 +96,7 @@ public final class MemberGuardian {
 
   public static Behavior<Command> create(Parts parts) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      ActorRef<WatchFeed> hub = ctx.spawn(WatchHub.create(), "watch-hub");
+      ActorRef<WatchFeed> hub = ctx.spawn(WatchHub.create(parts.watchGauges()), "watch-hub");
       ActorRef<StoreActor.Command> store = ctx.spawn(StoreActor.create(parts.storeState(), parts.pending(), hub),
           "store", DispatcherSelector.blocking());
       PeerTransport peers = new PeerTransport(ctx.getSystem().classicSystem(), parts.wireClusterId());
@@ -135,7 +136,7 @@ public final class MemberGuardian {
           () -> new AuthInfo(AuthView.ROOT, parts.storeState().applier().auth().view().revision())))
           .onFailure(SupervisorStrategy.restart()), "lease-expiry");
       ActorRef<WatchStreams.Command> streams =
-          ctx.spawn(WatchStreams.create(new WatchContext(hub, parts.watchSettings())), "watch-streams");
+          ctx.spawn(WatchStreams.create(new WatchContext(hub, parts.watchSettings(), parts.watchGauges())), "watch-streams");
       Map<ActorRef<Void>, String> essential = Map.of(
           store.unsafeUpcast(), "the store actor (MVCC apply and backend)",
           Adapter.toTyped(wal).unsafeUpcast(), "the WAL actor (journal)",

@@ -167,6 +167,7 @@ public final class StoreState {
    * data agree. The value is not real etcd's for the same data, whose file also has members and cluster buckets.
    */
   int hashBuckets() {
+    long start = System.nanoTime();
     applier.mvcc().commit(false);
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     boolean[] inMeta = {false};
@@ -187,6 +188,7 @@ public final class StoreState {
       }
     };
     EtcdBuckets.export(backend, sink -> AuthBuckets.export(applier.auth().view(), sink), hashing);
+    counters.durations().hash(System.nanoTime() - start);
     return (int) crc.getValue();
   }
 

@@ -34,7 +34,7 @@ final class TestMember implements AutoCloseable {
       Map<String, Object> settings = new HashMap<>(extraSettings);
       settings.put("akka-etcd.data-dir", dir.toString());
       String peer = "http://127.0.0.1:" + RealEtcd.freePort();
-      settings.put("akka-etcd.listen-client-urls", "http://127.0.0.1:0");
+      settings.putIfAbsent("akka-etcd.listen-client-urls", "http://127.0.0.1:0");
       settings.putIfAbsent("akka-etcd.listen-peer-urls", peer);
       settings.putIfAbsent("akka-etcd.initial-advertise-peer-urls", peer);
       settings.putIfAbsent("akka-etcd.initial-cluster", "default=" + peer);

@@ -34,8 +34,13 @@ public final class TestCerts {
 
   /** Signs a new RSA key pair for {@code cn}: returns {cert, key} ({@code <name>.crt}, {@code <name>.key}). */
   public Path[] issue(String name, String cn) throws IOException {
+    return issueSubject(name, "/CN=" + cn);
+  }
+
+  /** The same for an X.500 {@code subject} such as "/O=proxy" (no Common Name). */
+  public Path[] issueSubject(String name, String subject) throws IOException {
     openssl(dir, "req", "-new", "-nodes", "-newkey", "rsa:2048", "-keyout", name + ".key", "-out", name + ".csr",
-        "-subj", "/CN=" + cn);
+        "-subj", subject);
     Path ext = dir.resolve(name + ".ext");
     Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
         + "extendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n");

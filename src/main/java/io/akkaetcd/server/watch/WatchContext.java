@@ -9,10 +9,16 @@ import io.akkaetcd.store.WatchFeed;
 import io.grpc.Status;
 
 /**
- * What every watch stream and watcher actor of a member shares: the hub and the settings. The
- * revision and header a response carries come in the hub's messages, never from shared state.
+ * What every watch stream and watcher actor of a member shares: the hub, the settings and the
+ * gauges they count into. The revision and header a response carries come in the hub's messages,
+ * never from shared state.
  */
-public record WatchContext(ActorRef<WatchFeed> hub, WatchSettings settings) {
+public record WatchContext(ActorRef<WatchFeed> hub, WatchSettings settings, WatchGauges gauges) {
+
+  /** With gauges of its own (actor tests that read no metrics). */
+  public WatchContext(ActorRef<WatchFeed> hub, WatchSettings settings) {
+    this(hub, settings, new WatchGauges());
+  }
 
   /** The queue holds watch responses up to the settings' limit plus this room for control responses. */
   static final int CONTROL_ROOM = 1024;

@@ -78,6 +78,7 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
 
   private record Member(ActorRef<WatcherActor.Command> watcher, long generation) {}
 
+  private final WatchGauges gauges;
   private ActorRef<StoreActor.Command> store;
   private ResponseHeader header;
   private final WatcherRegistry<ActorRef<WatcherActor.Command>> synced = new WatcherRegistry<>();
@@ -97,9 +98,14 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
    * hub, which it feeds) and keeps what arrives before it.
    */
   public static Behavior<WatchFeed> create() {
+    return create(new WatchGauges());
+  }
+
+  /** The same, telling {@code gauges} how many watchers it is catching up. */
+  public static Behavior<WatchFeed> create(WatchGauges gauges) {
     return Behaviors.setup(ctx -> Behaviors.withStash(STASH_BEFORE_ATTACH, stash ->
         Behaviors.receive(WatchFeed.class)
-            .onMessage(WatchFeed.Attached.class, a -> stash.unstashAll(new WatchHub(ctx, a)))
+            .onMessage(WatchFeed.Attached.class, a -> stash.unstashAll(new WatchHub(ctx, a, gauges)))
             .onAnyMessage(m -> {
               stash.stash(m);
               return Behaviors.same();
@@ -109,8 +115,9 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
 
   private static final int STASH_BEFORE_ATTACH = 10_000;
 
-  private WatchHub(ActorContext<WatchFeed> context, WatchFeed.Attached attached) {
+  private WatchHub(ActorContext<WatchFeed> context, WatchFeed.Attached attached, WatchGauges gauges) {
     super(context);
+    this.gauges = gauges;
     onAttached(attached);
   }
 
@@ -245,6 +252,7 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
       store.tell(new StoreActor.WatchersWantPrevKv(false));
     }
     catchingUp.remove(watcher);
+    gauges.catchingUp(catchingUp.size());
   }
 
   private Behavior<WatchFeed> onRequestProgress(RequestProgress p) {
@@ -262,6 +270,7 @@ public final class WatchHub extends AbstractBehavior<WatchFeed> {
 
   /** One read for every watcher catching up, unless one is out already. */
   private void readHistory() {
+    gauges.catchingUp(catchingUp.size());
     if (reading || catchingUp.isEmpty()) {
       return;
     }

@@ -37,12 +37,20 @@ public final class WatchService implements Watch, WatchPowerApi {
   private final Materializer materializer;
   private final ActorRef<WatchStreams.Command> streams;
   private final int queueCapacity;
+  private final WatchGauges gauges;
 
   private final AuthGate auth;
 
   /** {@code auth} null: every watch is allowed (tests of the watch path alone). */
   public WatchService(ActorSystem<?> system, ActorRef<WatchStreams.Command> streams, WatchSettings settings,
       AuthGate auth) {
+    this(system, streams, settings, auth, new WatchGauges());
+  }
+
+  /** The same, counting the events its streams queue and send into {@code gauges}. */
+  public WatchService(ActorSystem<?> system, ActorRef<WatchStreams.Command> streams, WatchSettings settings,
+      AuthGate auth, WatchGauges gauges) {
+    this.gauges = gauges;
     this.auth = auth;
     this.system = system;
     this.materializer = Materializer.matFromSystem(system);
@@ -56,15 +64,15 @@ public final class WatchService implements Watch, WatchPowerApi {
     return watch(in, new Caller(metadata.getText("token").orElse(null), null));
   }
 
-  /** The same for a caller known otherwise (the JSON gateway's Authorization header). */
+  /**
+   * The same for a caller known otherwise (the JSON gateway's Authorization header). Its callers wait
+   * until the caller's token is known here before they call (a fresh simple token's entry applied).
+   */
   public Source<WatchResponse, NotUsed> watch(Source<WatchRequest, NotUsed> in, Caller caller) {
     if (auth == null) {
       return watch(in);
     }
-    // a fresh simple token: wait until this member applied its Authenticate entry, as etcd does
-    // (a stream element cannot be null: the Void completion becomes NotUsed)
-    return Source.completionStage(auth.tokenKnown(caller).thenApply(known -> NotUsed.getInstance()))
-        .flatMapConcat(known -> admitted(in, caller));
+    return admitted(in, caller);
   }
 
   private Source<WatchResponse, NotUsed> admitted(Source<WatchRequest, NotUsed> in, Caller caller) {
@@ -93,8 +101,9 @@ public final class WatchService implements Watch, WatchPowerApi {
   private Source<WatchResponse, NotUsed> watch(Source<WatchRequest, NotUsed> in, WatchStreamActor.Admission admission) {
     Pair<BoundedSourceQueue<WatchResponse>, Source<WatchResponse, NotUsed>> out =
         Source.<WatchResponse>queue(queueCapacity).preMaterialize(materializer);
+    CountedQueue queue = new CountedQueue(out.first(), gauges);
     CompletionStage<ActorRef<WatchStreamActor.Command>> stream = AskPattern.ask(streams,
-        replyTo -> new WatchStreams.Open(out.first(), admission, replyTo), OPEN_TIMEOUT, system.scheduler());
+        replyTo -> new WatchStreams.Open(queue, admission, replyTo), OPEN_TIMEOUT, system.scheduler());
     stream.whenComplete((ref, failure) -> {
       if (failure != null) {
         out.first().fail(Status.UNAVAILABLE.withDescription("etcdserver: cannot open a watch stream")
@@ -103,8 +112,14 @@ public final class WatchService implements Watch, WatchPowerApi {
         in.runWith(Sink.foreach(request -> ref.tell(new WatchStreamActor.Received(request))), materializer);
       }
     });
-    return out.second().watchTermination((notUsed, done) -> {
-      done.whenComplete((d, failure) -> stream.thenAccept(ref -> ref.tell(WatchStreamActor.Closed.INSTANCE)));
+    return out.second().map(response -> {
+      queue.taken(response);
+      return response;
+    }).watchTermination((notUsed, done) -> {
+      done.whenComplete((d, failure) -> {
+        queue.ended();
+        stream.thenAccept(ref -> ref.tell(WatchStreamActor.Closed.INSTANCE));
+      });
       return notUsed;
     });
   }

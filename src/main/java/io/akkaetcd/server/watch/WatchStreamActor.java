@@ -2,6 +2,7 @@ package io.akkaetcd.server.watch;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -70,6 +71,7 @@ public final class WatchStreamActor extends AbstractBehavior<WatchStreamActor.Co
     this.queue = queue;
     this.context = context;
     this.state = new WatchStreamState(context.settings().maxResponseBytes());
+    context.gauges().streamOpened();
   }
 
   @Override
@@ -79,6 +81,10 @@ public final class WatchStreamActor extends AbstractBehavior<WatchStreamActor.Co
         .onMessage(AtRevision.class, this::onAtRevision)
         .onMessage(WatchCompacted.class, this::onWatchCompacted)
         .onMessageEquals(Closed.INSTANCE, () -> Behaviors.stopped())
+        .onSignal(PostStop.class, s -> {
+          context.gauges().streamClosed();
+          return this;
+        })
         .build();
   }
 

@@ -86,6 +86,7 @@ public final class WatcherActor extends AbstractBehavior<WatcherActor.Command> {
       Duration every = context.settings().progressNotifyInterval();
       timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, every, every);
     }
+    context.gauges().watcherStarted();
     register();
   }
 
@@ -101,6 +102,10 @@ public final class WatcherActor extends AbstractBehavior<WatcherActor.Command> {
         .onMessageEquals(RetryLagging.INSTANCE, this::onRetryLagging)
         .onSignal(PostStop.class, s -> {
           context.hub().tell(new WatchHub.Unregister(getContext().getSelf()));
+          context.gauges().watcherStopped();
+          if (lagging) {
+            context.gauges().heldBack(false);
+          }
           return this;
         })
         .build();
@@ -142,6 +147,7 @@ public final class WatcherActor extends AbstractBehavior<WatcherActor.Command> {
 
   private void fallBehind() {
     lagging = true;
+    context.gauges().heldBack(true);
     generation++;
     context.hub().tell(new WatchHub.Unregister(getContext().getSelf()));
     timers.startSingleTimer(RetryLagging.INSTANCE, LAG_RETRY);
@@ -153,6 +159,7 @@ public final class WatcherActor extends AbstractBehavior<WatcherActor.Command> {
       return this;
     }
     lagging = false;
+    context.gauges().heldBack(false);
     register();
     return this;
   }
