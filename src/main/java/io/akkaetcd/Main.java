@@ -172,8 +172,13 @@ public final class Main {
     });
     AtomicBoolean signalled = new AtomicBoolean();
     // Akka stops the actor system of a node the cluster refused (another cluster's token): fail-stop.
+    // A member removed through Raft stops by itself (see EtcdServer.removed) and exits 0, as etcd's does.
+    server.removed().thenRun(() -> {
+      LogSetup.flush();
+      System.exit(0);
+    });
     server.terminated().thenRun(() -> {
-      if (!signalled.get()) {
+      if (!signalled.get() && !server.wasRemoved()) {
         log.error("the member's actor system stopped (see the error above); exiting");
         LogSetup.flush();
         System.exit(1);

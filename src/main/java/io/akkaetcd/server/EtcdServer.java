@@ -105,6 +105,10 @@ public final class EtcdServer implements AutoCloseable {
   private final StoreState storeState;
   private final CompletableFuture<Void> published = new CompletableFuture<>();
   private volatile boolean closing;
+  /** Completes once this member, removed through Raft, has stopped (see {@link #removed()}). */
+  private final CompletableFuture<Void> removed = new CompletableFuture<>();
+  private volatile boolean removedFromCluster;
+  private boolean closed;
 
   private final AutoCompactor compactor;
   private final PeriodicCorruptCheck corruptCheck;
@@ -189,6 +193,7 @@ public final class EtcdServer implements AutoCloseable {
     Histogram walFsync = metrics.walFsync();
     metrics.registerProposals(pending::failedProposals, pending::pendingProposals);
     metrics.registerMvcc(storeState.mvccCounters());
+    CompletableFuture<Void> removalApplied = new CompletableFuture<>();
     WatchGauges watchGauges = new WatchGauges();
     metrics.registerWatch(watchGauges::streams, watchGauges::watchers, watchGauges::slowWatchers,
         watchGauges::eventsSent, watchGauges::pendingEvents);
@@ -197,7 +202,7 @@ public final class EtcdServer implements AutoCloseable {
         Duration.ofMillis(config.heartbeatIntervalMs()), config.snapshotCount(), config.electionTimeoutMs(), walFsync,
         WatchSettings.from(akkaConfig, config.maxRequestBytes()), REQUEST_TIMEOUT, Duration.ofMillis(500), failStop,
         backend.dir(), SnapshotTransferSettings.from(akkaConfig), wireClusterId, layout.members().keySet(),
-        metrics.peers(), watchGauges);
+        metrics.peers(), watchGauges, () -> removalApplied.complete(null));
     ActorSystem<MemberGuardian.Command> system = ActorSystem.create(MemberGuardian.create(parts),
         PeerTransport.SYSTEM_NAME, ClusterMembership.settings(layout, config, wireClusterId).withFallback(journalDir)
         .withFallback(systemConfig));
@@ -317,6 +322,7 @@ public final class EtcdServer implements AutoCloseable {
               io.akkaetcd.config.EtcdFlags.goDurationNanos(akkaConfig.getString("akka-etcd.experimental-corrupt-check-time"))),
           layout.memberId(), raftRef, storeRef, storeClient, directory);
       EtcdServer server = new EtcdServer(system, backend, bindings, layout, storeState, compactor, corruptCheck);
+      removalApplied.thenRunAsync(server::stopRemoved);
       server.publish(storeClient, config, stores.imported() && !io.akkaetcd.mvcc.BackendImport.logJournaled(backend)
           ? () -> io.akkaetcd.mvcc.BackendImport.markLogJournaled(backend) : () -> {});
       return server;
@@ -394,6 +400,32 @@ public final class EtcdServer implements AutoCloseable {
     return system.getWhenTerminated().thenApply(done -> null);
   }
 
+  /**
+   * etcd's server loop on its own removal (errorc): it logs the two lines below and stops; its process
+   * then exits with status 0. The store flushes what it applied, the listeners close.
+   */
+  private void stopRemoved() {
+    removedFromCluster = true;
+    log.warn("server error: error=the member has been permanently removed from the cluster");
+    log.warn("data-dir used by this member must be removed");
+    try {
+      close();
+    } catch (Exception e) {
+      log.error("error while stopping the removed member", e);
+    }
+    removed.complete(null);
+  }
+
+  /** Completes once this member has stopped because it was removed from the cluster through Raft. */
+  public CompletionStage<Void> removed() {
+    return removed;
+  }
+
+  /** Whether this member was removed from the cluster (it stops, or has stopped, by itself). */
+  public boolean wasRemoved() {
+    return removedFromCluster;
+  }
+
   /** Completes once the member has published itself through Raft: a quorum is up and it can serve. */
   public CompletionStage<Void> ready() {
     return published;
@@ -420,7 +452,11 @@ public final class EtcdServer implements AutoCloseable {
 
   /** Stops listening and the actors (the store flushes what it holds), then closes the backend. */
   @Override
-  public void close() throws Exception {
+  public synchronized void close() throws Exception {
+    if (closed) {
+      return; // a removed member has closed itself (see stopRemoved); its owner may close it again
+    }
+    closed = true;
     closing = true;
     if (corruptCheck != null) {
       corruptCheck.close();

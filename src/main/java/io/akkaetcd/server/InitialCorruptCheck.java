@@ -49,8 +49,9 @@ final class InitialCorruptCheck {
         log.warn("found different hash values from remote peer: local-member-id={} local-member-revision={} "
                 + "local-member-compact-revision={} local-member-hash={} remote-peer-id={} remote-peer-endpoints={} "
                 + "remote-peer-revision={} remote-peer-compact-revision={} remote-peer-hash={}",
-            Long.toHexString(selfId), rev, mine.getCompactRevision(), mine.getHash(), Long.toHexString(p.id()),
-            p.peerUrls(), peer.getHeader().getRevision(), peer.getCompactRevision(), peer.getHash());
+            Long.toHexString(selfId), rev, mine.getCompactRevision(), Integer.toUnsignedString(mine.getHash()),
+            Long.toHexString(p.id()), p.peerUrls(), peer.getHeader().getRevision(), peer.getCompactRevision(),
+            Integer.toUnsignedString(peer.getHash())); // etcd's hashes are uint32
         mismatch++;
       } else {
         log.warn("found different compact revision values from remote peer: local-member-id={} "

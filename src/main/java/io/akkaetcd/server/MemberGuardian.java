@@ -21,6 +21,7 @@ import io.akkaetcd.cluster.SnapshotSender;
 import io.akkaetcd.cluster.SnapshotTransferSettings;
 import io.akkaetcd.cluster.RaftActor;
 import io.akkaetcd.metrics.Histogram;
+import io.akkaetcd.raft.Configuration;
 import io.akkaetcd.server.lease.LeaseExpiryActor;
 import io.akkaetcd.server.watch.WatchContext;
 import io.akkaetcd.server.watch.WatchHub;
@@ -60,6 +61,9 @@ import java.util.Map;
  * {@link FailStop} rather than keep answering as a zombie, as etcd exits on a WAL or apply error. An
  * entry the WAL could not write was never sent or applied, so nothing that is not durable is
  * answered. The services outside the actor system get the refs in {@link Started}.
+ *
+ * <p>A member that applies its own removal through Raft stops, as etcd's does: {@link #STOP_AFTER_REMOVAL}
+ * later the guardian runs {@link Parts#removedFromCluster()} (the process logs etcd's lines and exits 0).
  */
 public final class MemberGuardian {
   public sealed interface Command {}
@@ -78,12 +82,20 @@ public final class MemberGuardian {
       WatchSettings watchSettings, Duration requestTimeout, Duration leaseExpiryInterval, FailStop failStop,
       java.nio.file.Path storeDir, SnapshotTransferSettings snapshotTransfer,
       long wireClusterId, java.util.Set<Long> initialMembers, PeerMetrics peerMetrics,
-      io.akkaetcd.server.watch.WatchGauges watchGauges) {}
+      io.akkaetcd.server.watch.WatchGauges watchGauges, Runnable removedFromCluster) {}
+
+  /** etcd's stopWithDelay after applying its own removal: time for a removed leader's last commit to go out. */
+  static final Duration STOP_AFTER_REMOVAL = Duration.ofSeconds(1);
+
+  /** The Raft configuration this member applied (from the Raft actor's {@code WatchConfiguration}). */
+  private record RaftConfigurationApplied(Configuration configuration) implements Command {}
+
+  private enum StopRemovedMember implements Command { INSTANCE }
 
   private MemberGuardian() {}
 
   public static Behavior<Command> create(Parts parts) {
-    return Behaviors.setup(ctx -> {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ActorRef<WatchFeed> hub = ctx.spawn(WatchHub.create(parts.watchGauges()), "watch-hub");
       ActorRef<StoreActor.Command> store = ctx.spawn(StoreActor.create(parts.storeState(), parts.pending(), hub),
           "store", DispatcherSelector.blocking());
@@ -133,9 +145,28 @@ public final class MemberGuardian {
       essential.keySet().forEach(ctx::watch);
       ctx.watch(streams);
       Started started = new Started(raft, store, hub, streams, storeClient);
+      raft.tell(new RaftActor.WatchConfiguration(ctx.messageAdapter(RaftActor.ConfigurationChanged.class,
+          c -> new RaftConfigurationApplied(c.configuration()))));
+      boolean[] member = {false};
       return Behaviors.receive(Command.class)
           .onMessage(GetStarted.class, get -> {
             get.replyTo().tell(started);
+            return Behaviors.same();
+          })
+          .onMessage(RaftConfigurationApplied.class, applied -> {
+            // As etcd's applyConfChange: a member that applies its own removal stops (a joining member, not yet
+            // in the configuration it starts from, was never in it).
+            boolean now = applied.configuration().contains(parts.memberId());
+            if (member[0] && !now && !timers.isTimerActive(StopRemovedMember.INSTANCE)) {
+              ctx.getLog().info("applied this member's removal from the Raft configuration; stopping in {} ms",
+                  STOP_AFTER_REMOVAL.toMillis());
+              timers.startSingleTimer(StopRemovedMember.INSTANCE, STOP_AFTER_REMOVAL);
+            }
+            member[0] = now;
+            return Behaviors.same();
+          })
+          .onMessageEquals(StopRemovedMember.INSTANCE, () -> {
+            parts.removedFromCluster().run();
             return Behaviors.same();
           })
           .onSignal(ChildFailed.class, failed -> onChildStopped(ctx, parts.failStop(), essential, failed,
@@ -143,7 +174,7 @@ public final class MemberGuardian {
           .onSignal(Terminated.class, stopped -> onChildStopped(ctx, parts.failStop(), essential, stopped,
               new IllegalStateException(stopped.getRef().path().name() + " stopped")))
           .build();
-    });
+    }));
   }
 
   private static Behavior<Command> onChildStopped(ActorContext<Command> ctx, FailStop failStop,

@@ -92,6 +92,11 @@ final class PeriodicCorruptCheck implements AutoCloseable {
 
   private record PeerHash(long id, HashKVResponse response) {}
 
+  /** A hash as etcd logs it: a uint32. */
+  private static String unsigned(HashKVResponse r) {
+    return Integer.toUnsignedString(r.getHash());
+  }
+
   /** etcd's checkHashKV. */
   void checkHashKv(Configuration configuration) throws Exception {
     HashKVResponse first = localHash();
@@ -108,7 +113,7 @@ final class PeriodicCorruptCheck implements AutoCloseable {
     boolean mismatch = false;
     if (second.getHash() != first.getHash() && rev2 == rev && crev2 == crev) {
       log.warn("found hash mismatch: revision-1={} compact-revision-1={} hash-1={} revision-2={} compact-revision-2={} "
-          + "hash-2={}", rev, crev, first.getHash(), rev2, crev2, second.getHash());
+          + "hash-2={}", rev, crev, unsigned(first), rev2, crev2, unsigned(second));
       mismatch = true;
     }
     for (PeerHash p : peers) {
@@ -126,8 +131,8 @@ final class PeriodicCorruptCheck implements AutoCloseable {
       }
       if (r.getCompactRevision() == crev && r.getHash() != first.getHash()) {
         log.warn("same compact revision then hashes must match: leader-compact-revision={} leader-hash={} "
-                + "follower-compact-revision={} follower-hash={} follower-peer-id={}", crev2, first.getHash(),
-            r.getCompactRevision(), r.getHash(), peer);
+                + "follower-compact-revision={} follower-hash={} follower-peer-id={}", crev2, unsigned(first),
+            r.getCompactRevision(), unsigned(r), peer);
         mismatch = true;
       }
     }

@@ -49,7 +49,17 @@ public final class WalJournal extends AsyncWriteJournal {
   private static final WriteOptions NO_SYNC = new WriteOptions().sync(false);
   private static final Iterable<Optional<Exception>> NONE_REJECTED = List.of();
 
+  /**
+   * Free space a write leaves at least, for what LevelDB writes after it: the mmap'd log region it grows by
+   * (up to 1 MiB), a memtable flushed to a table (4 MiB), a level-0 compaction. leveldbjni's LevelDB writes
+   * its files through mmap, so a full disk is not an error it returns but SIGBUS in native code, which kills
+   * the JVM with no word on why; checked before each write, a full disk is a failed write instead, and the
+   * member fail-stops with the reason (etcd's WAL sees ENOSPC when it preallocates its next segment).
+   */
+  static final long RESERVE_BYTES = 16L << 20;
+
   private final Path dir;
+  private final java.nio.file.FileStore disk;
   private final DB db;
   private final Serialization serialization;
   private final WalMetrics metrics;
@@ -59,6 +69,7 @@ public final class WalJournal extends AsyncWriteJournal {
     if (configured.isEmpty()) throw new IllegalArgumentException("akka-etcd.wal-journal.dir is not set");
     this.dir = Path.of(configured);
     Files.createDirectories(dir);
+    this.disk = Files.getFileStore(dir);
     // Paranoid: LevelDB otherwise drops a corrupt record of its own log at open, silently losing acknowledged writes.
     try {
       this.db = JniDBFactory.factory.open(dir.toFile(), new Options().createIfMissing(true).paranoidChecks(true));
@@ -81,6 +92,7 @@ public final class WalJournal extends AsyncWriteJournal {
     boolean anyRejected = false;
     boolean sync = false;
     Map<String, Long> highest = new HashMap<>();
+    long batchBytes = 0;
     try (WriteBatch batch = db.createWriteBatch()) {
       for (AtomicWrite write : messages) {
         List<byte[][]> records = new ArrayList<>();
@@ -94,7 +106,10 @@ public final class WalJournal extends AsyncWriteJournal {
           anyRejected = true;
           continue;
         }
-        for (byte[][] r : records) batch.put(r[0], r[1]);
+        for (byte[][] r : records) {
+          batch.put(r[0], r[1]);
+          batchBytes += r[0].length + r[1].length;
+        }
         for (PersistentRepr repr : scala.jdk.javaapi.CollectionConverters.asJava(write.payload())) {
           sync |= !(repr.payload() instanceof WalEvent e) || e.needsSync();
         }
@@ -102,6 +117,7 @@ public final class WalJournal extends AsyncWriteJournal {
         results.add(Optional.empty());
       }
       if (!highest.isEmpty()) {
+        checkSpace(batchBytes);
         highest.forEach((pid, seq) -> batch.put(key('h', pid), longBytes(seq)));
         if (sync) {
           long start = System.nanoTime();
@@ -112,9 +128,17 @@ public final class WalJournal extends AsyncWriteJournal {
         }
       }
     } catch (IOException | RuntimeException e) {
-      return Futures.failed(new IOException("WAL journal " + dir + ": write failed", e));
+      return Futures.failed(new IOException("WAL journal " + dir + ": write failed: " + e.getMessage(), e));
     }
     return Futures.successful(anyRejected ? results : NONE_REJECTED);
+  }
+
+  private void checkSpace(long batchBytes) throws IOException {
+    long usable = disk.getUsableSpace();
+    if (usable < batchBytes + RESERVE_BYTES) {
+      throw new IOException("No space left on device (ENOSPC): " + usable + " bytes free, a write of " + batchBytes
+          + " needs " + (batchBytes + RESERVE_BYTES) + " with LevelDB's reserve");
+    }
   }
 
   private byte[] record(PersistentRepr repr) {

@@ -14,18 +14,10 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.Date;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.server.EtcdServer;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -78,28 +70,8 @@ class AuthClusterTest {
     pem(keys.resolve("jwt.pub"), "PUBLIC KEY", pair.getPublic().getEncoded());
     String jwt = "jwt,pub-key=" + keys.resolve("jwt.pub") + ",priv-key=" + keys.resolve("jwt.key")
         + ",sign-method=RS256,ttl=5m";
-    Path root = Files.createTempDirectory("akka-etcd-auth-cluster");
-    int[] peerPorts = {RealEtcd.freePort(), RealEtcd.freePort(), RealEtcd.freePort()};
-    String initialCluster = "infra0=http://127.0.0.1:" + peerPorts[0] + ",infra1=http://127.0.0.1:" + peerPorts[1]
-        + ",infra2=http://127.0.0.1:" + peerPorts[2];
-    List<Config> configs = new ArrayList<>();
-    List<EtcdServer> ms = new ArrayList<>();
-    try {
-      for (int i = 0; i < 3; i++) {
-        Map<String, Object> s = new HashMap<>();
-        s.put("akka-etcd.name", "infra" + i);
-        s.put("akka-etcd.data-dir", root.resolve("infra" + i).toString());
-        s.put("akka-etcd.listen-client-urls", "http://127.0.0.1:0");
-        s.put("akka-etcd.listen-peer-urls", "http://127.0.0.1:" + peerPorts[i]);
-        s.put("akka-etcd.initial-advertise-peer-urls", "http://127.0.0.1:" + peerPorts[i]);
-        s.put("akka-etcd.initial-cluster", initialCluster);
-        s.put("akka-etcd.auth-token", jwt);
-        s.put("akka-etcd.bcrypt-cost", 4);
-        configs.add(ConfigFactory.parseMap(s).withFallback(ConfigFactory.load()));
-        ms.add(EtcdServer.start(MemberConfig.from(configs.get(i)), configs.get(i)));
-      }
-      CompletableFuture.allOf(ms.stream().map(m -> m.ready().toCompletableFuture())
-          .toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    try (InJvmCluster cluster = new InJvmCluster(3, Map.of("akka-etcd.auth-token", jwt, "akka-etcd.bcrypt-cost", 4))) {
+      List<EtcdServer> ms = cluster.members;
       EtcdServer first = ms.get(0);
       ctl(first, "user", "add", "root:rootpw");
       ctl(first, "role", "add", "app");
@@ -110,7 +82,7 @@ class AuthClusterTest {
       ctl(first, "--user=root:rootpw", "put", "/app/x", "1");
       ctl(first, "--user=root:rootpw", "put", "/other", "o");
 
-      long leaderId = leaderSeenBy(first);
+      long leaderId = InJvmCluster.leaderSeenBy(first);
       EtcdServer leader = null;
       EtcdServer follower = null;
       for (EtcdServer m : ms) {
@@ -153,11 +125,7 @@ class AuthClusterTest {
 
       // A follower restarted over its data dir has the auth store it applied.
       ctl(first, "--user=root:rootpw", "role", "grant-permission", "app", "--prefix", "read", "/app/");
-      int restarted = ms.indexOf(follower);
-      follower.close();
-      follower = EtcdServer.start(MemberConfig.from(configs.get(restarted)), configs.get(restarted));
-      ms.set(restarted, follower);
-      follower.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      follower = cluster.restart(ms.indexOf(follower));
       try (GrpcAuthClient again = new GrpcAuthClient(port(follower))) {
         String token = again.authenticate("alice", "apw");
         awaitAnswer("OK 1", () -> again.get(token, "/app/x"));
@@ -166,21 +134,7 @@ class AuthClusterTest {
             again.authenticateOutcome("alice", "wrong"));
       }
       assertEquals("alice\nroot", ctl(follower, "--user=root:rootpw", "user", "list").stdout().trim());
-    } finally {
-      for (EtcdServer m : ms) {
-        m.close();
-      }
-      try (Stream<Path> files = Files.walk(root)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
-  }
-
-  private static long leaderSeenBy(EtcdServer m) {
-    Etcdctl.Result r = Etcdctl.run("http://127.0.0.1:" + m.clientPort(), null, "endpoint", "status", "-w", "json");
-    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"leader\":(\\d+)").matcher(r.stdout());
-    assertTrue(matcher.find(), r.toString());
-    return Long.parseUnsignedLong(matcher.group(1));
   }
 
   private static String sign(KeyPair key, String user, long revision, long expiresAtMillis) throws Exception {

@@ -71,6 +71,21 @@ class CorruptCheckTest {
     }
   }
 
+  private static String firstLogged(ListAppender<ILoggingEvent> log, String start) {
+    synchronized (log.list) {
+      return log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith(start)).findFirst()
+          .orElseThrow(() -> new AssertionError("never logged: " + start));
+    }
+  }
+
+  /** The member's HashKV as etcdctl prints it (etcd's uint32). */
+  private static String hashKv(String endpoint) {
+    Etcdctl.Result r = Etcdctl.run(endpoint, null, "endpoint", "hashkv", "-w", "json");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"hash\":(\\d+)").matcher(r.stdout());
+    assertTrue(r.exitCode() == 0 && m.find(), r.toString());
+    return m.group(1);
+  }
+
   @Test
   void aFlippedBitInOneMembersStoreRaisesTheCorruptAlarm() throws Exception {
     Path root = Files.createTempDirectory("akka-etcd-corrupt");
@@ -155,6 +170,13 @@ class CorruptCheckTest {
       Etcdctl.Result put = Etcdctl.run("http://127.0.0.1:" + clientPorts[victim], null, "put", "k9", "v");
       assertNotEquals(0, put.exitCode());
       assertTrue(put.stderr().contains("etcdserver: corrupt cluster"), put.stderr());
+
+      // The hashes in the leader's log are the uint32 values etcd logs and etcdctl prints, never Java's signed int.
+      String mismatch = firstLogged(checks, "same compact revision then hashes must match");
+      String leaderHash = hashKv(leaderEp);
+      String victimHash = hashKv("http://127.0.0.1:" + clientPorts[victim]);
+      assertTrue(mismatch.contains("leader-hash=" + leaderHash + " ")
+          && mismatch.contains("follower-hash=" + victimHash + " "), mismatch + " vs " + leaderHash + ", " + victimHash);
     } finally {
       etcdserver.detachAppender(checks);
       for (EtcdServer m : members) {

@@ -4,23 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.akkaetcd.config.MemberConfig;
 import io.akkaetcd.server.EtcdServer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Three members as actor systems in one JVM, talking over Artery on loopback. */
@@ -32,26 +22,8 @@ class InJvmClusterTest {
 
   @Test
   void threeMembersElectOneLeaderAndReplicateWritesToAll() throws Exception {
-    Path root = Files.createTempDirectory("akka-etcd-cluster");
-    int[] peerPorts = {RealEtcd.freePort(), RealEtcd.freePort(), RealEtcd.freePort()};
-    String initialCluster = "infra0=http://127.0.0.1:" + peerPorts[0] + ",infra1=http://127.0.0.1:" + peerPorts[1]
-        + ",infra2=http://127.0.0.1:" + peerPorts[2];
-    List<EtcdServer> members = new ArrayList<>();
-    try {
-      for (int i = 0; i < 3; i++) {
-        Map<String, Object> s = new HashMap<>();
-        s.put("akka-etcd.name", "infra" + i);
-        s.put("akka-etcd.data-dir", root.resolve("infra" + i).toString());
-        s.put("akka-etcd.listen-client-urls", "http://127.0.0.1:0");
-        s.put("akka-etcd.listen-peer-urls", "http://127.0.0.1:" + peerPorts[i]);
-        s.put("akka-etcd.initial-advertise-peer-urls", "http://127.0.0.1:" + peerPorts[i]);
-        s.put("akka-etcd.initial-cluster", initialCluster);
-        Config config = ConfigFactory.parseMap(s).withFallback(ConfigFactory.load());
-        members.add(EtcdServer.start(MemberConfig.from(config), config));
-      }
-      CompletableFuture.allOf(members.stream().map(m -> m.ready().toCompletableFuture())
-          .toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-
+    try (InJvmCluster cluster = new InJvmCluster(3, Map.of())) {
+      List<EtcdServer> members = cluster.members;
       // Write through each member in turn (followers forward to the leader), read from all.
       for (int i = 0; i < 30; i++) {
         EtcdServer through = members.get(i % 3);
@@ -101,13 +73,6 @@ class InJvmClusterTest {
           assertTrue(metrics.contains(line), line + " in\n" + metrics);
         }
         assertTrue(metrics.contains("# TYPE etcd_network_disconnected_peers_total counter\n"), metrics);
-      }
-    } finally {
-      for (EtcdServer m : members) {
-        m.close();
-      }
-      try (Stream<Path> files = Files.walk(root)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }

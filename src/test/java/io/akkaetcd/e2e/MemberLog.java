@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class MemberLog {
   private final StringBuffer output;
-  private final CountDownLatch ready = new CountDownLatch(1);
+  /** Released by the readiness line or by the end of the output (the process died before it was ready). */
+  private final CountDownLatch settled = new CountDownLatch(1);
+  private volatile boolean ready;
   private final Thread reader;
 
   /** Appends to {@code output}, so a member restarted with a new process keeps one log. */
@@ -25,19 +27,23 @@ final class MemberLog {
         for (String line; (line = r.readLine()) != null; ) {
           output.append(line).append('\n');
           if (line.contains("ready to serve client requests")) {
-            ready.countDown();
+            ready = true;
+            settled.countDown();
           }
         }
       } catch (IOException ignored) {
         // the process ended
+      } finally {
+        settled.countDown();
       }
     }, threadName);
     reader.setDaemon(true);
     reader.start();
   }
 
+  /** True once the member logged that it is ready; false at once if it ended first, or after {@code seconds}. */
   boolean awaitReady(long seconds) throws InterruptedException {
-    return ready.await(seconds, TimeUnit.SECONDS);
+    return settled.await(seconds, TimeUnit.SECONDS) && ready;
   }
 
   /** Waits until the process has closed its output and every line of it is in {@link #output()}. */

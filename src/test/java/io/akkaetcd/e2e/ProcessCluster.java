@@ -22,19 +22,26 @@ final class ProcessCluster implements AutoCloseable {
   /** Member {@code i} (0-based) runs bin/etcd under the command prefix {@code prefix.apply(i)}. */
   ProcessCluster(int size, java.util.function.IntFunction<List<String>> prefix, String... flags) throws Exception {
     root = Files.createTempDirectory("akka-etcd-procs");
+    for (int i = 0; i < size; i++) {
+      members.add(new ProcessMember("infra" + (i + 1), root.resolve("infra" + (i + 1)), 0, 0, "")
+          .withFlags(flags).under(prefix.apply(i).toArray(String[]::new)));
+    }
+    pickPorts();
+  }
+
+  /** Free ports for every member, and the --initial-cluster they make. */
+  private void pickPorts() throws java.io.IOException {
+    int size = members.size();
     int[] clientPorts = new int[size];
     int[] peerPorts = new int[size];
+    StringBuilder initial = new StringBuilder();
     for (int i = 0; i < size; i++) {
       clientPorts[i] = RealEtcd.freePort();
       peerPorts[i] = RealEtcd.freePort();
-    }
-    StringBuilder initial = new StringBuilder();
-    for (int i = 0; i < size; i++) {
-      initial.append(i == 0 ? "" : ",").append("infra").append(i + 1).append("=http://127.0.0.1:").append(peerPorts[i]);
+      initial.append(i == 0 ? "" : ",").append(members.get(i).name()).append("=http://127.0.0.1:").append(peerPorts[i]);
     }
     for (int i = 0; i < size; i++) {
-      members.add(new ProcessMember("infra" + (i + 1), root.resolve("infra" + (i + 1)), clientPorts[i], peerPorts[i],
-          initial.toString()).withFlags(flags).under(prefix.apply(i).toArray(String[]::new)));
+      members.get(i).movePorts(clientPorts[i], peerPorts[i], initial.toString());
     }
   }
 
@@ -43,13 +50,36 @@ final class ProcessCluster implements AutoCloseable {
     start(120);
   }
 
-  /** As {@link #start()}, waiting up to {@code seconds} for each (an import reads etcd's files first). */
+  /**
+   * As {@link #start()}, waiting up to {@code seconds} for each (an import reads etcd's files first). A port
+   * found free can be taken by another process before the member binds it ("Address already in use", seen
+   * under load): then every member is stopped, its data dir dropped, and the cluster starts again on fresh
+   * ports (the peer ports make the cluster's identity, so all move together), up to three times.
+   */
   void start(int seconds) throws Exception {
-    for (ProcessMember m : members) {
-      m.launch();
-    }
-    for (ProcessMember m : members) {
-      m.awaitReady(seconds);
+    for (int attempt = 1; ; attempt++) {
+      for (ProcessMember m : members) {
+        m.launch();
+      }
+      try {
+        for (ProcessMember m : members) {
+          if (members.stream().anyMatch(ProcessMember::failedToBind)) {
+            throw new IllegalStateException("a member failed to bind its ports");
+          }
+          m.awaitReady(seconds);
+        }
+        return;
+      } catch (IllegalStateException notReady) {
+        if (attempt == 3 || members.stream().noneMatch(ProcessMember::failedToBind)) {
+          throw notReady;
+        }
+        for (ProcessMember m : members) {
+          m.close();
+        }
+        deleteTree(root);
+        Files.createDirectories(root);
+        pickPorts();
+      }
     }
   }
 
@@ -67,6 +97,33 @@ final class ProcessCluster implements AutoCloseable {
 
   Client client() {
     return Client.builder().endpoints(members.stream().map(ProcessMember::endpoint).toArray(String[]::new)).build();
+  }
+
+  /** The leader and a follower as the roles stand now: the follower is the one a test lets fall behind. */
+  record LeaderAndFollower(ProcessMember leader, ProcessMember follower) {}
+
+  /** See {@link LeaderAndFollower}; the leader as the first member sees it, waiting up to 60 s for one. */
+  LeaderAndFollower leaderAndFollower() throws InterruptedException {
+    // Right after start, or on a loaded machine, the first member may be between leaders or slow to answer.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long leaderId = leaderSeenBy(members.get(0));
+    while ((leaderId == -1 || leaderId == 0) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      leaderId = leaderSeenBy(members.get(0));
+    }
+    ProcessMember leader = null;
+    ProcessMember follower = null;
+    for (ProcessMember m : members) {
+      if (memberIdOf(m) == leaderId) {
+        leader = m;
+      } else {
+        follower = m;
+      }
+    }
+    if (leader == null || follower == null) {
+      throw new IllegalStateException("no leader (" + Long.toHexString(leaderId) + ") among the members:\n" + logs());
+    }
+    return new LeaderAndFollower(leader, follower);
   }
 
   /** The member that the given member believes leads (Maintenance.Status through etcdctl); -1 if it does not answer. */
@@ -111,7 +168,11 @@ final class ProcessCluster implements AutoCloseable {
     java.nio.file.Path logDir = java.nio.file.Path.of("target", "cluster-logs");
     Files.createDirectories(logDir);
     Files.writeString(logDir.resolve(root.getFileName() + ".log"), logs());
-    try (Stream<Path> files = Files.walk(root)) {
+    deleteTree(root);
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }

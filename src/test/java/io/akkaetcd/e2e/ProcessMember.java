@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 final class ProcessMember implements AutoCloseable {
   private final String name;
   private final Path dataDir;
-  private final int clientPort;
-  private final int peerPort;
-  private final String initialCluster;
+  private int clientPort;
+  private int peerPort;
+  private String initialCluster;
   private Process process;
   private final StringBuffer output = new StringBuffer();
   private final List<String> extraFlags = new ArrayList<>();
@@ -47,6 +47,21 @@ final class ProcessMember implements AutoCloseable {
     ProcessMember m = new ProcessMember(name, null, 0, 0, "");
     m.exactArgs = List.copyOf(args);
     return m;
+  }
+
+  /**
+   * New ports for the next launch (see {@link ProcessCluster#start()}: a port found free may be taken by
+   * another process before the member binds it).
+   */
+  void movePorts(int clientPort, int peerPort, String initialCluster) {
+    this.clientPort = clientPort;
+    this.peerPort = peerPort;
+    this.initialCluster = initialCluster;
+  }
+
+  /** Whether the last launch failed to bind one of its ports (it exits with the bind error). */
+  boolean failedToBind() {
+    return process != null && !process.isAlive() && output.indexOf("Address already in use", launchedAt) >= 0;
   }
 
   /** Runs the launcher under {@code words} (e.g. {@code ip netns exec etcd-0}). */
@@ -84,6 +99,8 @@ final class ProcessMember implements AutoCloseable {
   }
 
   private MemberLog log;
+  /** Where the last launch's output begins in {@link #output}. */
+  private int launchedAt;
 
   /** Starts the process without waiting: a member of a new cluster is ready only once a quorum is up. */
   void launch() throws Exception {
@@ -108,6 +125,7 @@ final class ProcessMember implements AutoCloseable {
       pb.environment().put("AKKA_ETCD_SKIP_BUILD", "1");
     }
     pb.environment().putAll(extraEnvironment);
+    launchedAt = output.length();
     process = pb.start();
     log = new MemberLog(process, output, "member-log");
   }

@@ -18,16 +18,9 @@ class SnapshotCatchUpTest {
   void followerBehindTheCompactedLogIsSentASnapshot() throws Exception {
     try (ProcessCluster cluster = new ProcessCluster(3, "--snapshot-count", "50")) {
       cluster.start();
-      long leaderId = ProcessCluster.leaderSeenBy(cluster.members.get(0));
-      ProcessMember follower = null;
-      ProcessMember live = null;
-      for (ProcessMember m : cluster.members) {
-        if (ProcessCluster.memberIdOf(m) == leaderId) {
-          live = m;
-        } else {
-          follower = m;
-        }
-      }
+      ProcessCluster.LeaderAndFollower roles = cluster.leaderAndFollower();
+      ProcessMember live = roles.leader();
+      ProcessMember follower = roles.follower();
       follower.kill();
       String ep = live.endpoint();
       for (String[] step : new String[][] {{"user", "add", "root:rpw"}, {"user", "grant-role", "root", "root"},

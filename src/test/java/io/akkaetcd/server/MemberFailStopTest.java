@@ -112,7 +112,7 @@ class MemberFailStopTest {
         (what, cause) -> failStopped.complete(what + ": " + cause.getMessage()),
         java.nio.file.Files.createTempDirectory("akka-etcd-failstop").resolve("kv"), new SnapshotTransferSettings(1 << 20, 4, Duration.ofSeconds(10), Duration.ofSeconds(60)),
         7, java.util.Set.of(ID), new io.akkaetcd.metrics.PeerMetrics(new io.prometheus.metrics.model.registry.PrometheusRegistry(), ID),
-        new io.akkaetcd.server.watch.WatchGauges());
+        new io.akkaetcd.server.watch.WatchGauges(), () -> {});
     ActorRef<MemberGuardian.Command> guardian = testKit.spawn(MemberGuardian.create(parts), "member");
     MemberGuardian.Started started = AskPattern.<MemberGuardian.Command, MemberGuardian.Started>ask(guardian,
         MemberGuardian.GetStarted::new, Duration.ofSeconds(5), testKit.scheduler()).toCompletableFuture()

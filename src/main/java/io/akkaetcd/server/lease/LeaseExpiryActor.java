@@ -35,7 +35,7 @@ public final class LeaseExpiryActor {
 
   private enum Tick implements Command { INSTANCE }
 
-  /** The Raft actor's answer: whether this member leads now (false if it did not answer in time). */
+  /** The Raft actor's answer: whether this member leads now. */
   private record RoleKnown(boolean leader) implements Command {}
 
   private record ExpiredFound(List<Long> leaseIds) implements Command {}
@@ -57,14 +57,17 @@ public final class LeaseExpiryActor {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, every, every);
       boolean[] busy = {false};
+      // Not an ask with a timeout: the Raft actor stashes what comes before its log is recovered, which on a
+      // loaded start outlasts any short timeout, and a late answer to an expired ask is a dead letter. This
+      // adapter lives as long as the reaper, so the answer always lands; ticks meanwhile are skipped.
+      ActorRef<RaftActor.RaftView> roleAdapter = ctx.messageAdapter(RaftActor.RaftView.class,
+          view -> new RoleKnown(view.status().role() == Role.LEADER));
       return Behaviors.receive(Command.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
             if (!busy[0]) {
               busy[0] = true;
-              // not ctx.ask: its answer would run on a new thread per tick (see DirectFutures)
-              ctx.pipeToSelf(DirectFutures.direct(AskPattern.ask(raft, RaftActor.GetStatus::new, askTimeout,
-                      ctx.getSystem().scheduler())),
-                  (view, failure) -> new RoleKnown(view != null && view.status().role() == Role.LEADER));
+              // a tell to the adapter: no ctx.ask (a thread per answer, see DirectFutures), no timeout
+              raft.tell(new RaftActor.GetStatus(roleAdapter));
             }
             return Behaviors.same();
           })

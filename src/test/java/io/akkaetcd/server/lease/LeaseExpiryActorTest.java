@@ -62,4 +62,21 @@ class LeaseExpiryActorTest {
     raft.expectMessageClass(RaftActor.GetStatus.class).replyTo().tell(view(Role.FOLLOWER));
     store.expectNoMessage(Duration.ofMillis(100)); // leadership lost: expiry stops with it
   }
+
+  @Test
+  void aLateAnswerFromTheRaftActorIsTakenAndNotAskedAgainMeanwhile() {
+    // A Raft actor still recovering its log answers only once it runs, seconds later (seen at every start).
+    TestProbe<RaftActor.Command> raft = testKit.createTestProbe();
+    TestProbe<StoreActor.Command> store = testKit.createTestProbe();
+    StoreClient proposals = new StoreClient(raft.ref(), store.ref(), new PendingRequests(1, 1),
+        testKit.scheduler(), Duration.ofSeconds(7));
+    testKit.spawn(LeaseExpiryActor.create(raft.ref(), store.ref(), proposals, EVERY));
+
+    time.timePasses(EVERY);
+    RaftActor.GetStatus first = raft.expectMessageClass(RaftActor.GetStatus.class);
+    time.timePasses(EVERY.multipliedBy(10));
+    raft.expectNoMessage(Duration.ofMillis(100)); // the question is still out: no second one
+    first.replyTo().tell(view(Role.LEADER));
+    store.expectMessageClass(StoreActor.ExpiredLeases.class); // the late answer counted
+  }
 }
