@@ -177,7 +177,6 @@ public final class MvccStore {
     if (rev > currentRev) {
       throw EtcdError.FUTURE_REV.exception();
     }
-    long start = System.nanoTime();
     compactRev = rev;
     long[] removed = {0};
     index.compact(rev, (key, main, sub, tombstone) -> {
@@ -186,9 +185,6 @@ public final class MvccStore {
     });
     counters.compacted(removed[0]);
     metaDirty = true;
-    // index and backend deletes are one walk here: the same time is the index pause and the whole
-    counters.durations().indexCompaction(System.nanoTime() - start);
-    counters.durations().compaction(System.nanoTime() - start);
     return CompactionResponse.newBuilder().setHeader(header(currentRev)).build();
   }
 
@@ -203,11 +199,9 @@ public final class MvccStore {
     if (rev > 0 && rev > currentRev) {
       throw EtcdError.FUTURE_REV.exception();
     }
-    long start = System.nanoTime();
     long at = rev == 0 ? currentRev : rev;
     commit(false);
     int hash = KvHash.hash(pending.backend(), at, compactRev, index.keep(at));
-    counters.durations().hashByRev(System.nanoTime() - start);
     return new KvHash.Result(hash, currentRev, compactRev);
   }
 

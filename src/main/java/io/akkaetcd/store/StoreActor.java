@@ -370,7 +370,9 @@ public final class StoreActor extends AbstractBehavior<StoreActor.Command> {
   private Behavior<Command> onHashKv(HashKv command) {
     Applier applier = state.applier();
     reply(command.replyTo(), () -> {
+      long start = System.nanoTime();
       KvHash.Result h = applier.mvcc().hashKv(command.revision());
+      applier.mvcc().counters().durations().hashByRev(System.nanoTime() - start);
       return HashKVResponse.newBuilder().setHeader(applier.header(h.currentRevision()))
           .setHash(h.hash()).setCompactRevision(h.compactRevision()).build();
     });

@@ -80,6 +80,8 @@ class StoreActorWatchFeedTest {
     WatchFeed.HistoryRead read = (WatchFeed.HistoryRead) feed();
     assertEquals(2, read.toRevision());
     assertEquals(List.of(2L), read.events().stream().map(e -> e.getKv().getModRevision()).toList());
+    // the hub says so when a watcher asked for prev_kv; only then do live events carry it
+    kit.run(new StoreActor.WatchersWantPrevKv(true));
     apply(put("a", "2"));
     WatchFeed.Committed next = (WatchFeed.Committed) feed();
     assertEquals(List.of(3L), revisions(next), "the live side starts right after the read");
