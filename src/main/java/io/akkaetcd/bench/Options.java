@@ -57,6 +57,7 @@ public final class Options {
 
   public static Options parse(String... argv) {
     Options o = new Options();
+    boolean httpsEndpoints = false;
     for (int i = 0; i < argv.length; i++) {
       String a = argv[i];
       if (a.equals("--")) {
@@ -94,7 +95,10 @@ public final class Options {
         value = argv[++i];
       }
       switch (name) {
-        case "endpoints" -> o.endpoints = parseEndpoints(value);
+        case "endpoints" -> {
+          o.endpoints = parseEndpoints(value);
+          httpsEndpoints = value.contains("https://");
+        }
         case "conns" -> o.conns = positiveInt(name, value);
         case "clients" -> o.clients = positiveInt(name, value);
         case "total" -> o.total = nonNegativeLong(name, value);
@@ -130,6 +134,9 @@ public final class Options {
       }
     }
     if (!o.help) {
+      if (httpsEndpoints && o.cacert == null) {
+        throw new IllegalArgumentException("https endpoints need --cacert (the CA that signed the server's certificate)");
+      }
       if (o.command == null) throw new IllegalArgumentException("missing sub-command, one of " + COMMANDS);
       if (o.command.equals("range") || o.command.equals("gateway-range")) {
         if (o.args.isEmpty()) throw new IllegalArgumentException(o.command + " needs a key: range <key> [end]");
@@ -174,7 +181,7 @@ public final class Options {
     for (String e : v.split(",")) {
       e = e.trim();
       if (e.isEmpty()) continue;
-      // https:// needs --cacert, which turns TLS on for every endpoint
+      // https:// needs --cacert (checked by parse), which turns TLS on for every endpoint
       if (e.startsWith("https://")) e = e.substring("https://".length());
       if (e.startsWith("http://")) e = e.substring("http://".length());
       int slash = e.indexOf('/');

@@ -94,6 +94,7 @@ class OptionsTest {
     assertThrows(IllegalArgumentException.class, () -> Options.parse("put", "--total", "-1"));
     assertThrows(IllegalArgumentException.class, () -> Options.parse("put", "extra"));
     assertThrows(IllegalArgumentException.class, () -> Options.parse("put", "--endpoints", "https://h:1"));
+    assertEquals(List.of("h:1"), Options.parse("put", "--endpoints", "https://h:1", "--cacert", "ca.pem").endpoints);
     assertTrue(Options.parse("--help").help);
   }
 
