@@ -107,12 +107,15 @@ class GrpcProxyTest {
     try (Client client = Client.builder().endpoints("http://" + through).build()) {
       ByteSequence key = ByteSequence.from("j/k", UTF_8);
       BlockingQueue<WatchEvent> events = new LinkedBlockingQueue<>();
-      try (var w = client.getWatchClient().watch(key, WatchOption.newBuilder().withPrevKV(true).build(), r -> {
+      // from the revision after now: a watch created (through the proxy) after the puts still sees both
+      long now = client.getKVClient().get(key).get(10, TimeUnit.SECONDS).getHeader().getRevision();
+      WatchOption fromNext = WatchOption.newBuilder().withPrevKV(true).withRevision(now + 1).build();
+      try (var w = client.getWatchClient().watch(key, fromNext, r -> {
         events.addAll(r.getEvents());
       })) {
         client.getKVClient().put(key, ByteSequence.from("v1", UTF_8)).get(10, TimeUnit.SECONDS);
         client.getKVClient().put(key, ByteSequence.from("v2", UTF_8)).get(10, TimeUnit.SECONDS);
-        // the watch may have been created after the first put: wait for v2, which comes after it
+        // wait for v2, which comes after v1
         WatchEvent last = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while ((last == null || !last.getKeyValue().getValue().toString(UTF_8).equals("v2")) && System.nanoTime() < deadline) {
@@ -155,7 +158,8 @@ class GrpcProxyTest {
       String via = "127.0.0.1:" + p.port();
       // clientv3 authenticates within its dial timeout: let bcrypt take its time on a loaded machine
       String login = "--dial-timeout=30s";
-      ok(Etcdctl.run(via, null, "get", "warm-up")); // the proxy's channels connect before the clock matters
+      // the proxy's channels connect lazily (seconds on a loaded machine) before the clock matters
+      ok(Etcdctl.run(via, null, "--command-timeout=30s", "get", "warm-up"));
       ok(Etcdctl.run(direct, null, "user", "add", "root:rootpw"));
       ok(Etcdctl.run(direct, null, "user", "grant-role", "root", "root"));
       ok(Etcdctl.run(direct, null, "user", "add", "alice:alicepw"));
